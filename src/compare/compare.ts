@@ -1,0 +1,201 @@
+// Joins a baseline and a current snapshot function by function and decides, per function, whether
+// it regressed, became a new hotspot, improved or stayed within noise. Pure.
+import type { Comparison, FunctionComparison, FunctionStat, Kind, KindComparison, KindSnapshot, ProfileStats, Snapshot, Verdict } from '../model.js'
+import { resolveRule, type GateRules } from './rules.js'
+import { holmAdjust, pooledDispersion, shareChangeEvidence } from './stats.js'
+
+export type FailOn = 'regression' | 'new-hotspot' | 'missing'
+
+export interface CompareOptions {
+  rules: GateRules
+  failOn: ReadonlySet<FailOn>
+  /** per `${service}/${kind}`: shares from the server-side diff of the full profiles (issue 5) */
+  serverDiff?: ReadonlyMap<string, { baseline: ProfileStats; current: ProfileStats }>
+  /** functions below this share on both sides are left out of the details (fraction) */
+  reportFloor?: number
+}
+
+type Metric = 'self' | 'total'
+
+interface Candidate {
+  row: FunctionComparison
+  direction: 'up' | 'down'
+}
+
+export function compareSnapshots(baseline: Snapshot, current: Snapshot, options: CompareOptions): Comparison {
+  const { rules, failOn } = options
+  const kinds: KindComparison[] = []
+  const failures: string[] = []
+  const warnings: string[] = []
+  const candidates: Candidate[] = []
+  const services = [...new Set([...Object.keys(baseline.services), ...Object.keys(current.services)])].sort()
+
+  for (const service of services) {
+    for (const kind of rules.kinds) {
+      const base = baseline.services[service]?.[kind]
+      const cur = current.services[service]?.[kind]
+      if (!base && !cur) continue
+      const kindRule = resolveRule(rules, service, kind)
+      const kc: KindComparison = {
+        service,
+        kind,
+        profileTypeId: (cur ?? base)!.profileTypeId,
+        status: 'compared',
+        optional: kindRule.optional,
+        baselineTotalPerSecond: base?.totalPerSecond,
+        currentTotalPerSecond: cur?.totalPerSecond,
+        truncatedShare: { baseline: base?.truncatedShare, current: cur?.truncatedShare },
+        source: 'snapshot',
+        functions: [],
+        warnings: []
+      }
+      kinds.push(kc)
+      if (kindRule.ignore) {
+        kc.status = 'ignored'
+        continue
+      }
+      if (!base || base.total === 0) {
+        kc.status = 'missing-baseline'
+        const msg = `${service} ${kind}: the baseline has no ${kind} profile for this service; refresh the baseline (mode: baseline) or mark it optional in the config`
+        ;(kindRule.optional ? warnings : failures).push(msg)
+        continue
+      }
+      if (!cur || cur.total === 0) {
+        kc.status = 'missing-current'
+        const msg = `${service} ${kind}: the baseline has ${kind} data but this run has none in the query window (did the service run under load with the agent attached, and did its uploads reach Pyroscope?)`
+        ;(kindRule.optional ? warnings : failures).push(msg)
+        continue
+      }
+      const diff = options.serverDiff?.get(`${service}/${kind}`)
+      if (diff) kc.source = 'server-diff'
+      for (const t of [base.truncatedShare, cur.truncatedShare]) {
+        if (t > 0.05) kc.warnings.push(`${(t * 100).toFixed(1)} % of the profile was folded into "other" by truncation: raise max-nodes for exact shares`)
+      }
+      const metrics: Metric[] = rules.metric === 'both' ? ['self', 'total'] : [rules.metric]
+      for (const metric of metrics) {
+        compareKind(service, kind, metric, base, cur, diff, kc, candidates, options)
+      }
+    }
+  }
+
+  // Holm over every function that passed the effect-size thresholds, across the whole gate
+  const adjusted = holmAdjust(candidates.map((c) => c.row.evidence.pValue))
+  candidates.forEach((c, i) => {
+    const row = c.row
+    row.evidence.adjustedP = adjusted[i]!
+    if (adjusted[i]! < rules.alpha) {
+      row.verdict = c.direction === 'down' ? 'improvement' : row.baselineShare === undefined ? 'new-hotspot' : 'regression'
+      row.evidence.reason = `${row.evidence.reason}, p = ${formatP(adjusted[i]!)} (Holm)`
+    } else {
+      row.evidence.reason = `within noise: ${row.evidence.reason}, p = ${formatP(adjusted[i]!)} (Holm) ≥ ${rules.alpha}`
+    }
+  })
+
+  const counts = { regressions: 0, newHotspots: 0, improvements: 0, missing: 0 }
+  for (const kc of kinds) {
+    if ((kc.status === 'missing-baseline' || kc.status === 'missing-current') && !kc.optional) counts.missing++
+    for (const f of kc.functions) {
+      if (f.verdict === 'regression') counts.regressions++
+      if (f.verdict === 'new-hotspot') counts.newHotspots++
+      if (f.verdict === 'improvement') counts.improvements++
+      f.failing = (f.verdict === 'regression' && failOn.has('regression')) || (f.verdict === 'new-hotspot' && failOn.has('new-hotspot'))
+    }
+    kc.functions.sort(byVerdictThenDelta)
+  }
+  if (Object.keys(current.services).length === 0) failures.push('the current snapshot holds no service at all')
+  const failingFunctions = kinds.some((k) => k.functions.some((f) => f.failing))
+  const passed = !failingFunctions && !(failures.length > 0 && failOn.has('missing'))
+  return { passed, kinds, failures, warnings, counts }
+}
+
+function compareKind(
+  service: string,
+  kind: Kind,
+  metric: Metric,
+  base: KindSnapshot,
+  cur: KindSnapshot,
+  diff: { baseline: ProfileStats; current: ProfileStats } | undefined,
+  kc: KindComparison,
+  candidates: Candidate[],
+  options: CompareOptions
+): void {
+  const { rules } = options
+  const shareOf = (f: FunctionStat) => (metric === 'self' ? f.selfShare : f.totalShare)
+  const baseFns = new Map((diff ? diff.baseline.functions : base.functions).map((f) => [f.name, f]))
+  const curFns = new Map((diff ? diff.current.functions : cur.functions).map((f) => [f.name, f]))
+  // a function absent from a snapshot's top list is below that list's cut-off; a server diff is complete
+  const baseBound = diff ? 0 : base.cutoffShare
+  const curBound = diff ? 0 : cur.cutoffShare
+  const phiBase = dispersionOf(base, metric)
+  const phiCur = dispersionOf(cur, metric)
+  const fallback = (k: KindSnapshot) => k.total / 100
+  const dispersionBase = phiBase ?? phiCur ?? fallback(base)
+  const dispersionCur = phiCur ?? phiBase ?? fallback(cur)
+  const dispersionNote = phiBase === undefined && phiCur === undefined ? ' (no replicates: noise assumed from 100 samples)' : ''
+  const floor = options.reportFloor ?? 0.005
+
+  const names = [...new Set([...baseFns.keys(), ...curFns.keys()])]
+  for (const name of names) {
+    const rule = resolveRule(rules, service, kind, name)
+    if (rule.ignore) continue
+    const b = baseFns.get(name)
+    const c = curFns.get(name)
+    const baselineShare = b ? shareOf(b) : undefined
+    const currentShare = c ? shareOf(c) : undefined
+    const bs = baselineShare ?? baseBound
+    const cs = currentShare ?? curBound
+    if (Math.max(bs, cs) < floor) continue
+    const delta = cs - bs
+    const relativeDelta = bs > 0 ? delta / bs : delta > 0 ? Infinity : 0
+    const workRatio = (cs * cur.totalPerSecond) / Math.max(bs * base.totalPerSecond, Number.MIN_VALUE)
+    const { minAbsolute, minRelative, minShare } = rule.thresholds
+    const evidence = shareChangeEvidence(
+      { share: bs, total: base.total, dispersion: dispersionBase },
+      { share: cs, total: cur.total, dispersion: dispersionCur },
+      rules.runVariation
+    )
+    const effect = `${formatPp(delta)} (${formatRel(relativeDelta)}), z = ${evidence.z.toFixed(1)}, work/s ×${formatRatio(workRatio)}${dispersionNote}`
+    const row: FunctionComparison = {
+      service,
+      kind,
+      function: name,
+      metric,
+      baselineShare,
+      currentShare,
+      delta,
+      relativeDelta,
+      evidence: { test: 'quasi-binomial z (pooled replicate dispersion)', z: evidence.z, pValue: evidence.pValue, adjustedP: 1, reason: effect },
+      verdict: 'unchanged',
+      threshold: minAbsolute,
+      failing: false
+    }
+    kc.functions.push(row)
+    // a share can also grow because everything else shrank: a regression must be more work per second
+    const up = delta >= minAbsolute && relativeDelta >= minRelative && cs >= minShare && workRatio >= 1 + minRelative / 2
+    const down = -delta >= minAbsolute && -relativeDelta >= minRelative && bs >= minShare && workRatio <= 1 - minRelative / 2
+    if (up || down) {
+      candidates.push({ row, direction: up ? 'up' : 'down' })
+    } else {
+      row.evidence.reason = `below thresholds: ${effect}; needs ≥ ${formatPp(minAbsolute)}, ≥ ${formatRel(minRelative)}, share ≥ ${(minShare * 100).toFixed(1)} % and ≥ ${formatRel(minRelative / 2)} work per second`
+    }
+  }
+}
+
+function dispersionOf(k: KindSnapshot, metric: Metric): number | undefined {
+  return pooledDispersion(
+    k.functions
+      .map((f) => (metric === 'self' ? f.replicateSelf : f.replicateTotal))
+      .filter((v): v is number[] => Array.isArray(v) && v.length === k.replicateTotals.length)
+      .map((values) => ({ totals: k.replicateTotals, values }))
+  )
+}
+
+const VERDICT_ORDER: Record<Verdict, number> = { regression: 0, 'new-hotspot': 1, missing: 2, improvement: 3, unchanged: 4 }
+function byVerdictThenDelta(a: FunctionComparison, b: FunctionComparison): number {
+  return VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || Math.abs(b.delta) - Math.abs(a.delta) || (a.function < b.function ? -1 : 1)
+}
+
+export const formatPp = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`
+export const formatRel = (r: number) => (Number.isFinite(r) ? `${r >= 0 ? '+' : '−'}${Math.abs(r * 100).toFixed(0)} %` : 'new')
+const formatRatio = (r: number) => (Number.isFinite(r) ? r.toFixed(2) : '∞')
+const formatP = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4))

@@ -1,0 +1,85 @@
+// The statistics behind a verdict. A share measured from sampled profiles varies between windows
+// more than binomial sampling alone predicts (bursty requests, GC, JIT), so the variance of a
+// share is modelled quasi-binomially: Var(p̂) = φ·p(1−p)/T, with the dispersion φ pooled over the
+// functions of one profile from its replicate sub-windows (Pearson χ² / df). φ is in the
+// profile's unit, so CPU nanoseconds, allocated bytes and lock delays all work unchanged.
+// A run-to-run term (relative c·p) covers what differs between two runs of the same code.
+
+export interface ReplicateSeries {
+  /** profile total per replicate window */
+  totals: number[]
+  /** the function's value per replicate window */
+  values: number[]
+}
+
+/**
+ * Pooled dispersion of a profile: Σ_f Σ_r T_r (v_fr/T_r − p_f)² / Σ_f (R−1)·p_f(1−p_f).
+ * Returns undefined when there is nothing to estimate it from (fewer than 2 replicates with data).
+ */
+export function pooledDispersion(series: ReplicateSeries[]): number | undefined {
+  let num = 0
+  let den = 0
+  for (const s of series) {
+    const idx = s.totals.map((t, i) => (t > 0 ? i : -1)).filter((i) => i >= 0)
+    if (idx.length < 2) continue
+    const T = idx.reduce((a, i) => a + s.totals[i]!, 0)
+    const V = idx.reduce((a, i) => a + (s.values[i] ?? 0), 0)
+    const p = V / T
+    if (p <= 0 || p >= 1) continue
+    for (const i of idx) {
+      const t = s.totals[i]!
+      const d = (s.values[i] ?? 0) / t - p
+      num += t * d * d
+    }
+    den += (idx.length - 1) * p * (1 - p)
+  }
+  return den > 0 ? num / den : undefined
+}
+
+/** Standard normal upper tail P(Z > z) (Abramowitz–Stegun 7.1.26 via erfc; |error| < 1.5e-7). */
+export function upperTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2
+  const t = 1 / (1 + 0.3275911 * x)
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x)
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2
+}
+
+export interface ShareEvidence {
+  z: number
+  /** one-sided p-value in the direction of the change */
+  pValue: number
+  standardError: number
+}
+
+export interface ShareSide {
+  share: number
+  /** profile total the share was measured on */
+  total: number
+  /** pooled dispersion of that profile, in its unit */
+  dispersion: number
+}
+
+/** z test of current vs baseline share, one-sided in the direction of the observed change. */
+export function shareChangeEvidence(base: ShareSide, cur: ShareSide, runVariation: number): ShareEvidence {
+  const p = (base.share * base.total + cur.share * cur.total) / Math.max(base.total + cur.total, Number.MIN_VALUE)
+  const pq = Math.max(p * (1 - p), 1e-12)
+  const sampling = (base.dispersion * pq) / Math.max(base.total, Number.MIN_VALUE) + (cur.dispersion * pq) / Math.max(cur.total, Number.MIN_VALUE)
+  const run = (runVariation * base.share) ** 2 + (runVariation * cur.share) ** 2
+  const standardError = Math.sqrt(sampling + run)
+  const delta = cur.share - base.share
+  const z = standardError > 0 ? delta / standardError : delta === 0 ? 0 : Math.sign(delta) * Infinity
+  return { z, pValue: upperTail(Math.abs(z)), standardError }
+}
+
+/** Holm–Bonferroni step-down adjustment; returns adjusted p-values in input order. */
+export function holmAdjust(pValues: number[]): number[] {
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0])
+  const m = pValues.length
+  const adjusted = new Array<number>(m)
+  let running = 0
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p))
+    adjusted[i] = running
+  })
+  return adjusted
+}

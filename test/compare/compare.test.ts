@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import { compareSnapshots, type FailOn } from '../../src/compare/compare.js'
+import { ConfigFileSchema, rulesFromConfig, type GateRules } from '../../src/compare/rules.js'
+import { holmAdjust, pooledDispersion, upperTail } from '../../src/compare/stats.js'
+import { exactSnapshot, syntheticSnapshot } from '../helpers/snapshots.js'
+
+const rules: GateRules = {
+  defaults: { minRelative: 0.2, minAbsolute: 0.01, minShare: 0.02 },
+  alpha: 0.01,
+  runVariation: 0.1,
+  metric: 'self',
+  kinds: ['cpu'],
+  rules: []
+}
+const failOn = new Set<FailOn>(['regression', 'new-hotspot', 'missing'])
+
+const shares = { 'app/Fib.fib': 0.3, 'app/Sha.sign': 0.1, 'java/util/HashMap.get': 0.05, 'app/Json.write': 0.15, 'app/Io.read': 0.4 }
+
+describe('compareSnapshots', () => {
+  it('A/A: the same code measured twice gives no regression (40 seeded pairs)', () => {
+    let flagged = 0
+    for (let seed = 1; seed <= 40; seed++) {
+      const a = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed, samplesPerReplicate: 300 })
+      const b = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed: seed + 1000, samplesPerReplicate: 300 })
+      const c = compareSnapshots(a, b, { rules, failOn })
+      flagged += c.counts.regressions + c.counts.newHotspots + c.counts.improvements
+      expect(c.failures).toEqual([])
+    }
+    expect(flagged).toBe(0)
+  })
+
+  it('A/B: a function whose share doubles is a failing regression; the reverse is an improvement', () => {
+    const before = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed: 7 })
+    const after = syntheticSnapshot({ services: { svc: { cpu: { ...shares, 'app/Sha.sign': 0.3 } } }, seed: 8, unit: 13_000_000 })
+    const c = compareSnapshots(before, after, { rules, failOn })
+    const regs = c.kinds.flatMap((k) => k.functions).filter((f) => f.verdict === 'regression')
+    expect(regs.map((f) => f.function)).toEqual(['app/Sha.sign'])
+    expect(regs[0]!.failing).toBe(true)
+    expect(regs[0]!.evidence.reason).toMatch(/Holm/)
+    expect(c.passed).toBe(false)
+    const back = compareSnapshots(after, before, { rules, failOn })
+    const imps = back.kinds.flatMap((k) => k.functions).filter((f) => f.verdict === 'improvement')
+    expect(imps.map((f) => f.function)).toContain('app/Sha.sign')
+    expect(back.counts.regressions).toBe(0)
+  })
+
+  it('a share inflated only because the total shrank (less work per second) is not a regression', () => {
+    const before = syntheticSnapshot({ services: { svc: { cpu: { a: 0.1, b: 0.9 } } }, seed: 3 })
+    // a's absolute work stays the same, b's work drops: a's share rises to ~0.18 with less total work
+    const after = syntheticSnapshot({ services: { svc: { cpu: { a: 0.1, b: 0.45 } } }, seed: 4, unit: 5_500_000 })
+    const c = compareSnapshots(before, after, { rules, failOn })
+    const a = c.kinds[0]!.functions.find((f) => f.function === 'a')!
+    expect(a.currentShare!).toBeGreaterThan(0.15)
+    expect(a.verdict).not.toBe('regression')
+  })
+
+  it('the same observed change fails only when enough samples back it', () => {
+    // identical observed shares (4 % -> 6 %), measured on 40 or on 4,000 samples per window
+    const at = (samples: number) => {
+      const before = exactSnapshot({ a: 0.04, b: 0.96 }, samples)
+      const after = exactSnapshot({ a: 0.06, b: 0.94 }, samples)
+      return compareSnapshots(before, after, { rules, failOn }).kinds[0]!.functions.find((f) => f.function === 'a')!
+    }
+    const few = at(40)
+    expect(few.verdict).toBe('unchanged')
+    expect(few.evidence.reason).toMatch(/^within noise/)
+    expect(at(4000).verdict).toBe('regression')
+  })
+
+  it('a function that enters the top-N above the minimum share is a new hotspot', () => {
+    const before = syntheticSnapshot({ services: { svc: { cpu: { a: 0.5, b: 0.5 } } }, seed: 21 })
+    const after = syntheticSnapshot({ services: { svc: { cpu: { a: 0.45, b: 0.4, 'app/New.hot': 0.15 } } }, seed: 22, unit: 12_000_000 })
+    const c = compareSnapshots(before, after, { rules, failOn })
+    const hot = c.kinds[0]!.functions.find((f) => f.function === 'app/New.hot')!
+    expect(hot.verdict).toBe('new-hotspot')
+    expect(hot.baselineShare).toBeUndefined()
+    expect(c.passed).toBe(false)
+    expect(compareSnapshots(before, after, { rules, failOn: new Set<FailOn>(['regression', 'missing']) }).passed).toBe(true)
+  })
+
+  it('fails closed when the current run lacks a service or kind the baseline has', () => {
+    const before = syntheticSnapshot({ services: { svc: { cpu: shares }, other: { cpu: shares } }, seed: 1 })
+    const after = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed: 2 })
+    const c = compareSnapshots(before, after, { rules, failOn })
+    expect(c.passed).toBe(false)
+    expect(c.failures.join('\n')).toMatch(/^other cpu: the baseline has cpu data but this run has none/)
+    expect(c.counts.missing).toBe(1)
+    // marked optional in the config: a warning, not a failure
+    const optional = rulesFromConfig(ConfigFileSchema.parse({ version: 1, rules: [{ service: 'other', optional: true }] }), rules)
+    const c2 = compareSnapshots(before, after, { rules: optional, failOn })
+    expect(c2.passed).toBe(true)
+    expect(c2.warnings.join()).toMatch(/other cpu/)
+    // warn-only mode: verdict recorded, gate does not fail
+    expect(compareSnapshots(before, after, { rules, failOn: new Set() }).passed).toBe(true)
+  })
+
+  it('applies per-function rules: ignore and a higher threshold', () => {
+    const before = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed: 7 })
+    const after = syntheticSnapshot({ services: { svc: { cpu: { ...shares, 'app/Sha.sign': 0.3 } } }, seed: 8, unit: 13_000_000 })
+    const ignored = rulesFromConfig(ConfigFileSchema.parse({ version: 1, rules: [{ function: 'app/Sha.*', ignore: true }] }), rules)
+    expect(compareSnapshots(before, after, { rules: ignored, failOn }).counts.regressions).toBe(0)
+    const lenient = rulesFromConfig(ConfigFileSchema.parse({ version: 1, rules: [{ service: 'svc', kind: 'cpu', function: 'app/Sha.sign', 'min-relative': 500 }] }), rules)
+    expect(compareSnapshots(before, after, { rules: lenient, failOn }).counts.regressions).toBe(0)
+  })
+
+  it('rejects a config file with unknown fields or wrong types, naming them', () => {
+    const bad = ConfigFileSchema.safeParse({ version: 1, rules: [{ servce: 'x' }] })
+    expect(bad.success).toBe(false)
+    expect(JSON.stringify(bad.error!.issues)).toMatch(/servce/)
+    expect(ConfigFileSchema.safeParse({ version: 2 }).success).toBe(false)
+    expect(ConfigFileSchema.safeParse({ version: 1, thresholds: { 'min-relative': 'ten' } }).success).toBe(false)
+  })
+})
+
+describe('statistics', () => {
+  it('upperTail matches known normal quantiles', () => {
+    expect(upperTail(0)).toBeCloseTo(0.5, 6)
+    expect(upperTail(1.959964)).toBeCloseTo(0.025, 5)
+    expect(upperTail(2.326348)).toBeCloseTo(0.01, 5)
+    expect(upperTail(-1.644854)).toBeCloseTo(0.95, 5)
+  })
+
+  it('Holm adjustment is monotone and matches a hand computation', () => {
+    expect(holmAdjust([0.01, 0.04, 0.03])).toEqual([0.03, 0.06, 0.06])
+  })
+
+  it('pooled dispersion of pure multinomial counts is about the sample weight', () => {
+    const s = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed: 5, replicates: 12, samplesPerReplicate: 2000 })
+    const k = s.services.svc!.cpu!
+    const phi = pooledDispersion(k.functions.map((f) => ({ totals: k.replicateTotals, values: f.replicateSelf! })))!
+    expect(phi / 10_000_000).toBeGreaterThan(0.5)
+    expect(phi / 10_000_000).toBeLessThan(1.6)
+  })
+})
