@@ -8,11 +8,11 @@ import { resolveProfileTypes } from './pyroscope/discovery.js'
 import type { Io } from './pipeline.js'
 import type { Settings } from './settings.js'
 import { composeUp } from './stack/compose.js'
-import { STACK_STATE, serializeStackState } from './stack/state.js'
+import { saveStackState } from './stack/state.js'
 import { waitForHttp, waitForServicesInPyroscope, waitForSettledTotals } from './stack/wait.js'
-import { loadPlanFile, type LoadPlan } from './load/plan.js'
+import { healthUrls, loadLoadPlan, selectPlan, type LoadPlan } from './load/plan.js'
 import { checkLoadErrors, runLoad } from './load/generator.js'
-import { commandLoadResult, runLoadCommand } from './load/command.js'
+import { commandLoadResult, loadCommandFailure, runLoadCommand } from './load/command.js'
 import { serviceSelector } from './snapshot/take.js'
 import { NOT_BASELINE } from './diff/server-diff.js'
 
@@ -31,7 +31,7 @@ export async function measure(settings: Settings, client: PyroscopeClient, io: I
   if (s.stack === 'compose') {
     const file = path.resolve(io.workspace, s['compose-file'])
     // saved before booting, so the post step tears down a half-started stack too
-    io.saveState(STACK_STATE, serializeStackState({ file, projectName: s['compose-project'], keep: s['keep-stack'] }))
+    saveStackState({ file, projectName: s['compose-project'], keep: s['keep-stack'] }, io.saveState)
     io.log(`booting ${s['compose-file']} (project ${s['compose-project']})`)
     await composeUp({ file, projectName: s['compose-project'], timeoutSec: s['boot-timeout'], build: true, outDir, log: io.log, env: {} })
   }
@@ -44,28 +44,28 @@ export async function measure(settings: Settings, client: PyroscopeClient, io: I
   }
 
   if (plan) {
-    const health = plan.services.filter((x) => services.includes(x.name) && x.health).map((x) => new URL(x.health!, x.baseUrl).toString())
-    await waitForHttp(health, { timeoutMs: s['ready-timeout'] * 1000, intervalMs: 1000 })
+    await waitForHttp(healthUrls(plan), { timeoutMs: s['ready-timeout'] * 1000, intervalMs: 1000, log: io.log })
   }
 
   const intervalMs = s['upload-interval'] * 1000
   let load: LoadResult
   if (s.load === 'builtin') {
     io.log(`load: ${s['warmup-duration']} s warm-up, then ${s['load-duration']} s at ${s['load-concurrency'] > 0 ? `${s['load-concurrency']} workers` : `${s['load-rate']} req/s`}`)
-    load = await runLoad(plan!, {
-      warmupSeconds: s['warmup-duration'],
-      durationSeconds: s['load-duration'],
+    load = await runLoad({
+      plan: plan!,
+      warmupSec: s['warmup-duration'],
+      durationSec: s['load-duration'],
       ...(s['load-concurrency'] > 0 ? { mode: 'concurrency' as const, concurrency: s['load-concurrency'] } : { mode: 'rate' as const, rate: s['load-rate'] }),
-      services,
       log: io.log
     })
     const reason = checkLoadErrors(load, s['max-error-rate'] / 100)
     if (reason) throw new Error(`load failed: ${reason}`)
   } else {
-    const started = io.now()
-    const r = await runLoadCommand(s['load-command']!, { cwd: io.workspace, env: process.env, timeoutSec: s['warmup-duration'] + s['load-duration'] + 600, log: io.log })
-    if (r.exitCode !== 0) throw new Error(`load-command exited with code ${r.exitCode}`)
-    load = commandLoadResult(r.startedAt ?? started, r.endedAt ?? io.now())
+    const timeoutSec = s['warmup-duration'] + s['load-duration'] + 600
+    const r = await runLoadCommand(s['load-command']!, { cwd: io.workspace, env: definedEnv(), timeoutSec, log: io.log })
+    const failure = loadCommandFailure(r, timeoutSec)
+    if (failure) throw new Error(`load-command failed: ${failure}`)
+    load = commandLoadResult({ startedAt: r.startedAt, endedAt: r.endedAt })
   }
 
   // services must be visible in Pyroscope before the window is queried
@@ -91,9 +91,9 @@ export async function measure(settings: Settings, client: PyroscopeClient, io: I
         )
         return totals
       },
-      { intervalMs: Math.max(1000, intervalMs / 2), stableRounds: 2, timeoutMs: intervalMs * 6 + 30_000, minWaitMs: intervalMs }
+      { intervalMs: Math.max(1000, intervalMs / 2), stableRounds: 2, timeoutMs: intervalMs * 6 + 30_000, minWaitMs: intervalMs, expected: services, log: io.log }
     )
-    io.log(`profiles settled after ${(settled.waitedMs / 1000).toFixed(0)} s`)
+    io.log(`profiles settled after ${(settled.elapsedMs / 1000).toFixed(0)} s`)
   } else {
     io.warning('no CPU profile type found to watch the uploads settle; waiting two upload intervals')
     await new Promise((r) => setTimeout(r, intervalMs * 2))
@@ -102,8 +102,13 @@ export async function measure(settings: Settings, client: PyroscopeClient, io: I
 }
 
 async function readPlan(settings: Settings, io: Io): Promise<LoadPlan> {
-  return loadPlanFile(path.resolve(io.workspace, settings.raw['load-plan']), {
+  const plan = await loadLoadPlan(path.resolve(io.workspace, settings.raw['load-plan']))
+  return selectPlan(plan, {
     overrides: settings.raw['service-urls'],
     ...(settings.raw.services.length ? { services: settings.raw.services } : {})
   })
+}
+
+function definedEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined))
 }

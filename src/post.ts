@@ -2,10 +2,10 @@
 // step failed or the run was cancelled, unless keep-stack asked to leave it up.
 import * as core from '@actions/core'
 import { composeDown } from './stack/compose.js'
-import { STACK_STATE, parseStackState } from './stack/state.js'
+import { loadStackState } from './stack/state.js'
 
 export async function post(): Promise<void> {
-  const state = parseStackState(core.getState(STACK_STATE))
+  const state = loadStackState()
   if (!state) {
     core.info('profile-gate post: no stack was started by this job')
     return

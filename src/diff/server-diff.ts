@@ -54,15 +54,20 @@ export async function computeServerDiffs(client: PyroscopeClient, baseline: Snap
   const todo = pairs(baseline, current)
   if (todo.length === 0) return result
 
-  // 1. a long-lived server may still hold the baseline window: use it when its totals still match
+  // 1. a long-lived server may still hold the baseline window: use it when every pair's total
+  //    there still equals the baseline's (stored data never changes; a mismatch means it is gone)
   let left: (service: string) => { selector: string; window: TimeWindow } = (service) => ({
     selector: serviceSelector(service, [...o.extraMatchers, NOT_BASELINE]),
     window: baseline.window
   })
-  const probe = todo[0]!
-  const probeTotal = baseline.services[probe.service]![probe.kind]!.total
-  const stored = await queryStats(client, probe.profileTypeId, left(probe.service).selector, baseline.window, 1).catch(() => undefined)
-  if (stored && probeTotal > 0 && Math.abs(stored.total - probeTotal) / probeTotal < 0.01) {
+  const stillStored = await Promise.all(
+    todo.map(async (p) => {
+      const expected = baseline.services[p.service]![p.kind]!.total
+      const stored = await queryStats(client, p.profileTypeId, left(p.service).selector, baseline.window, 1).catch(() => undefined)
+      return stored !== undefined && expected > 0 && Math.abs(stored.total - expected) / expected < 0.001
+    })
+  )
+  if (stillStored.every(Boolean)) {
     result.source = 'baseline-window'
     result.baselineWindow = baseline.window
   } else {

@@ -144,7 +144,7 @@ class ComposeFileTest {
   void pyroscopeStartsWithFreshDataVisibleAndFastReadiness() {
     @SuppressWarnings("unchecked")
     List<String> command = (List<String>) service(compose, "pyroscope").get("command");
-    assertTrue(command.contains("-architecture.storage=v2"), command.toString());
+    assertTrue(command.contains("-enable-query-backend-from=2020-01-01T00:00:00Z"), command.toString());
     assertTrue(command.contains("-segment-writer.min-ready-duration=0s"), command.toString());
   }
 
