@@ -5,6 +5,7 @@
 //   the cap is reached is dropped and counted as an error.
 // - `concurrency`: N closed-loop workers, latency from the actual send.
 // A request belongs to the measured phase when it is due (rate) / sent (concurrency) inside it.
+import { setMaxListeners } from 'node:events'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
@@ -181,6 +182,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRunResult> {
 
   // one controller for the whole run: user abort stops the schedule and every request
   const run = new AbortController()
+  // one listener per in-flight request: up to maxInFlight at once, not a leak
+  setMaxListeners(0, run.signal)
   const onUserAbort = (): void => run.abort(opts.signal?.reason)
   if (opts.signal?.aborted === true) throw new LoadAbortedError('load aborted before it started', { cause: opts.signal.reason })
   opts.signal?.addEventListener('abort', onUserAbort, { once: true })

@@ -55,9 +55,14 @@ export function assertCompleteSnapshot(snapshot: Snapshot, services: string[], k
   }
 }
 
-/** JSON with object keys sorted (arrays keep their order, which the snapshot builder makes stable). */
+/**
+ * JSON with object keys sorted (arrays keep their order, which the snapshot builder makes stable),
+ * two-space indented, with arrays of numbers on one line so that a refresh diff shows one line per
+ * changed replicate series instead of one per number.
+ */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2) + '\n'
+  const text = JSON.stringify(sortKeys(value), null, 2)
+  return text.replace(/\[\n\s*(-?[\d.eE+-]+(?:,\n\s*-?[\d.eE+-]+)*)\n\s*\]/g, (_, nums: string) => `[${nums.split(/,\n\s*/).join(', ')}]`) + '\n'
 }
 
 function sortKeys(value: unknown): unknown {
