@@ -2,7 +2,7 @@
 // it regressed, became a new hotspot, improved or stayed within noise. Pure.
 import type { Comparison, FunctionComparison, FunctionStat, Kind, KindComparison, KindSnapshot, ProfileStats, Snapshot, Verdict } from '../model.js'
 import { resolveRule, type GateRules } from './rules.js'
-import { holmAdjust, pooledDispersion, shareChangeEvidence } from './stats.js'
+import { functionDispersion, holmAdjust, pooledDispersion, shareChangeEvidence } from './stats.js'
 
 export type FailOn = 'regression' | 'new-hotspot' | 'missing'
 
@@ -128,10 +128,16 @@ function compareKind(
   const curBound = diff ? 0 : cur.cutoffShare
   const phiBase = dispersionOf(base, metric)
   const phiCur = dispersionOf(cur, metric)
-  const fallback = (k: KindSnapshot) => k.total / 100
-  const dispersionBase = phiBase ?? phiCur ?? fallback(base)
-  const dispersionCur = phiCur ?? phiBase ?? fallback(cur)
-  const dispersionNote = phiBase === undefined && phiCur === undefined ? ' (no replicates: noise assumed from 100 samples)' : ''
+  // Without any replicate variation to learn from (a profile of one or two events, typical for
+  // rare locks) no change can be told from chance: such a kind is reported but never flagged.
+  const untestable = phiBase === undefined && phiCur === undefined
+  const dispersionBase = phiBase ?? phiCur ?? 0
+  const dispersionCur = phiCur ?? phiBase ?? 0
+  const replicateSeries = (k: KindSnapshot, name: string) => {
+    const f = k.functions.find((x) => x.name === name)
+    const values = metric === 'self' ? f?.replicateSelf : f?.replicateTotal
+    return values && values.length === k.replicateTotals.length ? { totals: k.replicateTotals, values } : undefined
+  }
   const floor = options.reportFloor ?? 0.005
 
   const names = [...new Set([...baseFns.keys(), ...curFns.keys()])]
@@ -149,12 +155,16 @@ function compareKind(
     const relativeDelta = bs > 0 ? delta / bs : delta > 0 ? Infinity : 0
     const workRatio = (cs * cur.totalPerSecond) / Math.max(bs * base.totalPerSecond, Number.MIN_VALUE)
     const { minAbsolute, minRelative, minShare } = rule.thresholds
+    // a function's own replicate variation, when larger than the profile's, is the honest noise level
+    const baseSeries = replicateSeries(base, name)
+    const curSeries = replicateSeries(cur, name)
+    const own = Math.max(baseSeries ? (functionDispersion(baseSeries) ?? 0) : 0, curSeries ? (functionDispersion(curSeries) ?? 0) : 0)
     const evidence = shareChangeEvidence(
-      { share: bs, total: base.total, dispersion: dispersionBase },
-      { share: cs, total: cur.total, dispersion: dispersionCur },
+      { share: bs, total: base.total, dispersion: Math.max(dispersionBase, own) },
+      { share: cs, total: cur.total, dispersion: Math.max(dispersionCur, own) },
       rules.runVariation
     )
-    const effect = `${formatPp(delta)} (${formatRel(relativeDelta)}), z = ${evidence.z.toFixed(1)}, work/s ×${formatRatio(workRatio)}${dispersionNote}`
+    const effect = `${formatPp(delta)} (${formatRel(relativeDelta)}), z = ${evidence.z.toFixed(1)}, work/s ×${formatRatio(workRatio)}`
     const row: FunctionComparison = {
       service,
       kind,
@@ -173,7 +183,9 @@ function compareKind(
     // a share can also grow because everything else shrank: a regression must be more work per second
     const up = delta >= minAbsolute && relativeDelta >= minRelative && cs >= minShare && workRatio >= 1 + minRelative / 2
     const down = -delta >= minAbsolute && -relativeDelta >= minRelative && bs >= minShare && workRatio <= 1 - minRelative / 2
-    if (up || down) {
+    if ((up || down) && untestable) {
+      row.evidence.reason = `too few samples to tell from noise (no variation between the replicate windows): ${effect}`
+    } else if (up || down) {
       candidates.push({ row, direction: up ? 'up' : 'down' })
     } else {
       row.evidence.reason = `below thresholds: ${effect}; needs ≥ ${formatPp(minAbsolute)}, ≥ ${formatRel(minRelative)}, share ≥ ${(minShare * 100).toFixed(1)} % and ≥ ${formatRel(minRelative / 2)} work per second`

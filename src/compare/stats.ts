@@ -36,6 +36,14 @@ export function pooledDispersion(series: ReplicateSeries[]): number | undefined 
   return den > 0 ? num / den : undefined
 }
 
+/**
+ * One function's own dispersion from its replicates (same estimator, one function): lumpy
+ * functions (a few heavy allocation or lock events) vary far more than the profile's average.
+ */
+export function functionDispersion(series: ReplicateSeries): number | undefined {
+  return pooledDispersion([series])
+}
+
 /** Standard normal upper tail P(Z > z) (Abramowitz–Stegun 7.1.26 via erfc; |error| < 1.5e-7). */
 export function upperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2

@@ -67,6 +67,38 @@ describe('compareSnapshots', () => {
     expect(at(4000).verdict).toBe('regression')
   })
 
+  it('a profile without replicate variation (one rare lock event per run) is reported but never flagged', () => {
+    const one = (name: string) => {
+      const snap = exactSnapshot({ [name]: 1 }, 1)
+      return snap
+    }
+    const c = compareSnapshots(one('EPoll.clearInterrupt'), one('TaskQueue.run'), { rules, failOn })
+    const fns = c.kinds[0]!.functions
+    expect(fns.map((f) => f.verdict)).toEqual(['unchanged', 'unchanged'])
+    expect(fns[0]!.evidence.reason).toMatch(/too few samples to tell from noise/)
+    expect(c.passed).toBe(true)
+  })
+
+  it("a lumpy function is judged by its own replicate variation, not the profile's average", () => {
+    // 'lumpy' arrives in rare heavy events (all in one window); everything else is smooth
+    const make = (lumpyWindows: number[]) => {
+      const snap = exactSnapshot({ smooth1: 0.5, smooth2: 0.44, lumpy: 0.06 }, 10_000)
+      const k = snap.services.svc!.cpu!
+      const lumpy = k.functions.find((f) => f.name === 'lumpy')!
+      const total = lumpy.self
+      lumpy.replicateSelf = k.replicateTotals.map((_, i) => (lumpyWindows.includes(i) ? total / lumpyWindows.length : 0))
+      return snap
+    }
+    const base = make([2])
+    const cur = make([4])
+    cur.services.svc!.cpu!.functions.find((f) => f.name === 'lumpy')!.selfShare = 0.09
+    cur.services.svc!.cpu!.functions.find((f) => f.name === 'lumpy')!.self *= 1.5
+    cur.services.svc!.cpu!.totalPerSecond *= 1.0
+    const f = compareSnapshots(base, cur, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === 'lumpy')!
+    expect(f.verdict).toBe('unchanged')
+    expect(f.evidence.reason).toMatch(/within noise/)
+  })
+
   it('a function that enters the top-N above the minimum share is a new hotspot', () => {
     const before = syntheticSnapshot({ services: { svc: { cpu: { a: 0.5, b: 0.5 } } }, seed: 21 })
     const after = syntheticSnapshot({ services: { svc: { cpu: { a: 0.45, b: 0.4, 'app/New.hot': 0.15 } } }, seed: 22, unit: 12_000_000 })
