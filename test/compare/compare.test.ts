@@ -82,7 +82,8 @@ describe('compareSnapshots', () => {
   it("a lumpy function is judged by its own replicate variation, not the profile's average", () => {
     // 'lumpy' arrives in rare heavy events (all in one window); everything else is smooth
     const make = (lumpyWindows: number[]) => {
-      const snap = exactSnapshot({ smooth1: 0.5, smooth2: 0.44, lumpy: 0.06 }, 10_000)
+      const flat = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`flat${i}`, 0.019]))
+      const snap = exactSnapshot({ smooth1: 0.3, smooth2: 0.3, ...flat, lumpy: 0.02 }, 10_000)
       const k = snap.services.svc!.cpu!
       const lumpy = k.functions.find((f) => f.name === 'lumpy')!
       const total = lumpy.self
@@ -91,11 +92,10 @@ describe('compareSnapshots', () => {
     }
     const base = make([2])
     const cur = make([4])
-    cur.services.svc!.cpu!.functions.find((f) => f.name === 'lumpy')!.selfShare = 0.09
-    cur.services.svc!.cpu!.functions.find((f) => f.name === 'lumpy')!.self *= 1.5
-    cur.services.svc!.cpu!.totalPerSecond *= 1.0
+    cur.services.svc!.cpu!.functions.find((f) => f.name === 'lumpy')!.selfShare = 0.04
+    cur.services.svc!.cpu!.functions.find((f) => f.name === 'lumpy')!.self *= 2
     const f = compareSnapshots(base, cur, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === 'lumpy')!
-    expect(f.verdict).toBe('unchanged')
+    expect(f.verdict, f.evidence.reason).toBe('unchanged')
     expect(f.evidence.reason).toMatch(/within noise/)
   })
 
