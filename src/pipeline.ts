@@ -4,7 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import YAML from 'yaml'
-import { compareSnapshots } from './compare/compare.js'
+import { compareSnapshots, EVENT_KINDS } from './compare/compare.js'
 import { ConfigFileSchema, resolveRule, rulesFromConfig, type GateRules } from './compare/rules.js'
 import { computeServerDiffs, NOT_BASELINE, type ServerDiffs } from './diff/server-diff.js'
 import type { Comparison, Kind, LoadResult, Snapshot, TimeWindow } from './model.js'
@@ -167,7 +167,9 @@ async function writeNewBaseline(
   baselinePath: string
 ): Promise<PipelineResult> {
   // never write a partial baseline: every service and gated kind must have data
-  assertCompleteSnapshot(snapshot, m.services, rules.kinds, (service, kind) => resolveRule(rules, service, kind).optional)
+  // an event kind (locks) may be empty when the service's other kinds are there: no contention
+  const profiled = (service: string) => Object.values(snapshot.services[service] ?? {}).some((k) => k && k.total > 0)
+  assertCompleteSnapshot(snapshot, m.services, rules.kinds, (service, kind) => resolveRule(rules, service, kind).optional || (EVENT_KINDS.has(kind) && profiled(service)))
   const profiles = await fetchBaselineProfiles(client, snapshot, [...userMatchers(settings), NOT_BASELINE])
   const withProfiles = attachProfiles(snapshot, profiles)
   const old = await readBaseline(baselinePath).catch(() => undefined)

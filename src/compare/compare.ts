@@ -54,26 +54,31 @@ export function compareSnapshots(baseline: Snapshot, current: Snapshot, options:
         kc.status = 'ignored'
         continue
       }
-      if (!base || base.total === 0) {
+      const baseSide = base && base.total > 0 ? base : eventKindWithoutEvents(baseline, service, kind, cur)
+      const curSide = cur && cur.total > 0 ? cur : eventKindWithoutEvents(current, service, kind, base)
+      if (!baseSide) {
         kc.status = 'missing-baseline'
         const msg = `${service} ${kind}: the baseline has no ${kind} profile for this service; refresh the baseline (mode: baseline) or mark it optional in the config`
         ;(kindRule.optional ? warnings : failures).push(msg)
         continue
       }
-      if (!cur || cur.total === 0) {
+      if (!curSide) {
         kc.status = 'missing-current'
         const msg = `${service} ${kind}: the baseline has ${kind} data but this run has none in the query window (did the service run under load with the agent attached, and did its uploads reach Pyroscope?)`
         ;(kindRule.optional ? warnings : failures).push(msg)
         continue
       }
-      const diff = options.serverDiff?.get(`${service}/${kind}`)
+      for (const [side, k] of [['baseline', baseSide], ['this run', curSide]] as const) {
+        if (k.total === 0) kc.warnings.push(`no ${kind} events in ${side} while the agent reported the service's other profiles: no contention there`)
+      }
+      const diff = baseSide.total > 0 && curSide.total > 0 ? options.serverDiff?.get(`${service}/${kind}`) : undefined
       if (diff) kc.source = 'server-diff'
-      for (const t of [base.truncatedShare, cur.truncatedShare]) {
+      for (const t of [baseSide.truncatedShare, curSide.truncatedShare]) {
         if (t > 0.05) kc.warnings.push(`${(t * 100).toFixed(1)} % of the profile was folded into "other" by truncation: raise max-nodes for exact shares`)
       }
       const metrics: Metric[] = rules.metric === 'both' ? ['self', 'total'] : [rules.metric]
       for (const metric of metrics) {
-        compareKind(service, kind, metric, base, cur, diff, kc, candidates, options)
+        compareKind(service, kind, metric, baseSide, curSide, diff, kc, candidates, options)
       }
     }
   }
@@ -191,6 +196,22 @@ function compareKind(
       row.evidence.reason = `below thresholds: ${effect}; needs ≥ ${formatPp(minAbsolute)}, ≥ ${formatRel(minRelative)}, share ≥ ${(minShare * 100).toFixed(1)} % and ≥ ${formatRel(minRelative / 2)} work per second`
     }
   }
+}
+
+/** kinds recorded only when something happens (a contended lock): zero events is a valid result */
+export const EVENT_KINDS: ReadonlySet<Kind> = new Set<Kind>(['mutex', 'block'])
+
+/**
+ * An empty profile for an event kind the agent had nothing to report for, provided it reported the
+ * service's other kinds (so the agent works and the service was profiled); otherwise undefined,
+ * and the data counts as missing.
+ */
+function eventKindWithoutEvents(snapshot: Snapshot, service: string, kind: Kind, other: KindSnapshot | undefined): KindSnapshot | undefined {
+  if (!EVENT_KINDS.has(kind) || !other || other.total === 0) return undefined
+  const kinds = snapshot.services[service]
+  const profiled = kinds && Object.entries(kinds).some(([k, v]) => k !== kind && v && v.total > 0)
+  if (!profiled) return undefined
+  return { profileTypeId: other.profileTypeId, unit: other.unit, total: 0, totalPerSecond: 0, truncatedShare: 0, replicateTotals: other.replicateTotals.map(() => 0), cutoffShare: 0, functions: [] }
 }
 
 function dispersionOf(k: KindSnapshot, metric: Metric): number | undefined {

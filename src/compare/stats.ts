@@ -71,7 +71,8 @@ export interface ShareSide {
 export function shareChangeEvidence(base: ShareSide, cur: ShareSide, runVariation: number): ShareEvidence {
   const p = (base.share * base.total + cur.share * cur.total) / Math.max(base.total + cur.total, Number.MIN_VALUE)
   const pq = Math.max(p * (1 - p), 1e-12)
-  const sampling = (base.dispersion * pq) / Math.max(base.total, Number.MIN_VALUE) + (cur.dispersion * pq) / Math.max(cur.total, Number.MIN_VALUE)
+  // a side without any events contributes no sampling noise: its share is exactly zero
+  const sampling = (base.total > 0 ? (base.dispersion * pq) / base.total : 0) + (cur.total > 0 ? (cur.dispersion * pq) / cur.total : 0)
   const run = (runVariation * base.share) ** 2 + (runVariation * cur.share) ** 2
   const standardError = Math.sqrt(sampling + run)
   const delta = cur.share - base.share

@@ -126,6 +126,24 @@ describe('compareSnapshots', () => {
     expect(compareSnapshots(before, after, { rules, failOn: new Set() }).passed).toBe(true)
   })
 
+  it('a lock profile with no events is "no contention" when the service reported its other kinds, not missing data', () => {
+    const lockRules = { ...rules, kinds: ['cpu', 'mutex'] as ('cpu' | 'mutex')[] }
+    const fixed = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed: 31 })
+    const contended = syntheticSnapshot({ services: { svc: { cpu: shares, mutex: { 'app/Ledger.postSynchronized': 0.8, 'app/Other.wait': 0.2 } } }, seed: 32 })
+    // the fix removed every contended lock: improvements, the gate passes
+    const better = compareSnapshots(contended, fixed, { rules: lockRules, failOn })
+    expect(better.failures).toEqual([])
+    expect(better.kinds.find((k) => k.kind === 'mutex')!.functions.find((f) => f.function === 'app/Ledger.postSynchronized')!.verdict).toBe('improvement')
+    // contention appears where the baseline had none: a new hotspot that fails the gate
+    const worse = compareSnapshots(fixed, contended, { rules: lockRules, failOn })
+    const hot = worse.kinds.find((k) => k.kind === 'mutex')!.functions.find((f) => f.function === 'app/Ledger.postSynchronized')!
+    expect(hot.verdict).toBe('new-hotspot')
+    expect(worse.passed).toBe(false)
+    // without any profile of the service in this run it is missing data, failing closed
+    const gone = syntheticSnapshot({ services: { other: { cpu: shares } }, seed: 33 })
+    expect(compareSnapshots(contended, gone, { rules: lockRules, failOn }).failures.join()).toMatch(/svc mutex: the baseline has mutex data but this run has none/)
+  })
+
   it('applies per-function rules: ignore and a higher threshold', () => {
     const before = syntheticSnapshot({ services: { svc: { cpu: shares } }, seed: 7 })
     const after = syntheticSnapshot({ services: { svc: { cpu: { ...shares, 'app/Sha.sign': 0.3 } } }, seed: 8, unit: 13_000_000 })
