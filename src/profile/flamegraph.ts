@@ -1,6 +1,7 @@
 // Decodes Pyroscope flame graphs (render JSON with numbers, Connect JSON with int64 strings and
 // omitted zero fields) into one normalised shape. Validation names the bad field.
 import { z } from 'zod'
+import { formatZodIssues } from '../zod-issues.js'
 
 export interface Flamegraph {
   format: 'single' | 'double'
@@ -43,12 +44,6 @@ const ConnectSchema = z.object({
 
 export class FlamegraphError extends Error {}
 
-function formatIssues(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ')
-}
 
 /**
  * Accepts a parsed `/pyroscope/render`, `/pyroscope/render-diff` or Connect
@@ -57,7 +52,7 @@ function formatIssues(err: z.ZodError): string {
 export function decodeFlamegraph(json: unknown, source = 'flame graph'): Flamegraph {
   if (json && typeof json === 'object' && 'flamebearer' in json) {
     const parsed = RenderSchema.safeParse(json)
-    if (!parsed.success) throw new FlamegraphError(`${source}: not a render response (${formatIssues(parsed.error)})`)
+    if (!parsed.success) throw new FlamegraphError(`${source}: not a render response (${formatZodIssues(parsed.error, 3)})`)
     const { flamebearer, metadata, leftTicks, rightTicks } = parsed.data
     const format = metadata?.format ?? (flamebearer.levels[0]?.length === 7 ? 'double' : 'single')
     return validated(source, {
@@ -71,7 +66,7 @@ export function decodeFlamegraph(json: unknown, source = 'flame graph'): Flamegr
   }
   const parsed = ConnectSchema.safeParse(json)
   if (!parsed.success) {
-    throw new FlamegraphError(`${source}: expected a render ("flamebearer") or Connect ("flamegraph") response (${formatIssues(parsed.error)})`)
+    throw new FlamegraphError(`${source}: expected a render ("flamebearer") or Connect ("flamegraph") response (${formatZodIssues(parsed.error, 3)})`)
   }
   const fg = parsed.data.flamegraph
   const levels = (fg.levels ?? []).map((l) => l.values ?? [])

@@ -2,6 +2,7 @@
 // output directory, and the comment stage of the fork-safe workflow reads it back from an untrusted
 // artifact (`parseJsonReport`) and renders the comment from it — so it holds everything the comment
 // shows, and nothing in it is trusted: renderers escape every string, and URLs must be http(s).
+import { formatZodIssues } from '../zod-issues.js'
 import { z } from 'zod'
 import {
   KindSchema,
@@ -203,11 +204,7 @@ export function buildJsonReport(input: ReportInput): JsonReport {
 export function parseJsonReport(json: unknown, source = 'JSON report'): JsonReport {
   const parsed = JsonReportSchema.safeParse(json)
   if (parsed.success) return parsed.data
-  const issues = parsed.error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ')
-  throw new JsonReportError(`${source}: not a profile-gate JSON report v${JSON_REPORT_SCHEMA_VERSION} (${issues})`)
+  throw new JsonReportError(`${source}: not a profile-gate JSON report v${JSON_REPORT_SCHEMA_VERSION} (${formatZodIssues(parsed.error, 3)})`)
 }
 
 /** Every function comparison with its service and kind, in report order. */

@@ -2,17 +2,10 @@
 // key and row order so that a refresh PR has a readable diff.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { z } from 'zod'
 import { SnapshotSchema, type Kind, type Snapshot } from '../model.js'
+import { formatZodIssues } from '../zod-issues.js'
 
 export class BaselineError extends Error {}
-
-export function formatZodIssues(error: z.ZodError, max = 5): string {
-  return error.issues
-    .slice(0, max)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ')
-}
 
 export function parseSnapshot(json: unknown, source: string): Snapshot {
   const parsed = SnapshotSchema.safeParse(json)

@@ -1,5 +1,6 @@
 // Hands "which stack did main start" to the post step (runs.post), which runs in a fresh process.
 // Pure encode/decode here; the @actions/core calls are thin, injectable wrappers.
+import { formatZodIssues } from '../zod-issues.js'
 import * as core from '@actions/core'
 import { z } from 'zod'
 
@@ -28,7 +29,7 @@ export function decodeStackState(raw: string): StackState | undefined {
   }
   const parsed = StackStateSchema.safeParse(value)
   if (!parsed.success) {
-    throw new Error(`saved stack state ${STACK_STATE_KEY} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
+    throw new Error(`saved stack state ${STACK_STATE_KEY} is invalid: ${formatZodIssues(parsed.error)}`)
   }
   return parsed.data
 }
