@@ -1,5 +1,6 @@
 // The command-line face: the same pipeline as the action, inputs given as --name value flags
 // (or PROFILE_GATE_<NAME> environment variables), output to the terminal and the output directory.
+import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { runPipeline, type Io } from './pipeline.js'
 import { INPUTS, parseSettings, type InputName } from './settings.js'
@@ -40,7 +41,7 @@ export async function cli(argv: string[]): Promise<number> {
       saveState: () => undefined,
       workspace: process.cwd(),
       now: () => Date.now(),
-      provenance: {}
+      provenance: gitProvenance()
     }
     const result = await runPipeline(settings, io)
     console.log(result.passed ? 'profile-gate: passed' : 'profile-gate: FAILED')
@@ -49,6 +50,20 @@ export async function cli(argv: string[]): Promise<number> {
     console.error(`profile-gate: ${(err as Error).message}`)
     return 1
   }
+}
+
+/** the checkout's commit and branch, recorded in snapshots and baselines (empty outside git) */
+function gitProvenance(): { commit?: string; ref?: string } {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined
+    } catch {
+      return undefined
+    }
+  }
+  const commit = git('rev-parse', 'HEAD')
+  const ref = git('symbolic-ref', '-q', 'HEAD')
+  return { ...(commit ? { commit } : {}), ...(ref ? { ref } : {}) }
 }
 
 process.exitCode = await cli(process.argv.slice(2))

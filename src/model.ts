@@ -142,6 +142,8 @@ export interface FunctionComparison {
   threshold: number
   /** true when the verdict fails the gate under the fail-on setting */
   failing: boolean
+  /** the nearest application frame calling it on the path where it grew most (server diffs) */
+  via?: string
 }
 
 export interface KindComparison {

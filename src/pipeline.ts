@@ -9,6 +9,7 @@ import { ConfigFileSchema, resolveRule, rulesFromConfig, type GateRules } from '
 import { computeServerDiffs, NOT_BASELINE, type ServerDiffs } from './diff/server-diff.js'
 import type { Comparison, Kind, LoadResult, Snapshot, TimeWindow } from './model.js'
 import { PyroscopeClient } from './pyroscope/client.js'
+import { growthCallers, isApplicationFrame } from './profile/culprit.js'
 import { resolveProfileTypes } from './pyroscope/discovery.js'
 import { artifactKey, type ArtifactPaths } from './report/model.js'
 import { buildJsonReport, parseJsonReport, type JsonReport } from './report/json.js'
@@ -249,6 +250,7 @@ async function gate(
     }
   }
   const comparison = compareSnapshots(baseline, current, { rules, failOn: settings.failOn, ...(diffs ? { serverDiff: diffs.stats } : {}) })
+  if (diffs) nameCulprits(comparison, diffs)
   const artifacts = await writeDiffArtifacts(settings, comparison, diffs, outDir)
   const ui = s['pyroscope-ui-url'] ?? browserReachable(s['pyroscope-url'])
   const report = buildJsonReport({
@@ -263,6 +265,20 @@ async function gate(
     mode: 'gate'
   })
   return publishReport(settings, io, report, comparison, outDir)
+}
+
+/** flagged platform frames get the application method that calls them ("via"), from the diff tree */
+function nameCulprits(comparison: Comparison, diffs: ServerDiffs): void {
+  for (const kc of comparison.kinds) {
+    const tree = diffs.trees.get(artifactKey(kc.service, kc.kind))
+    const flagged = kc.functions.filter((f) => (f.verdict === 'regression' || f.verdict === 'new-hotspot') && !isApplicationFrame(f.function))
+    if (!tree || flagged.length === 0) continue
+    const callers = growthCallers(tree, new Set(flagged.map((f) => f.function)))
+    for (const f of flagged) {
+      const via = callers.get(f.function)
+      if (via) f.via = via
+    }
+  }
 }
 
 async function writeDiffArtifacts(settings: Settings, comparison: Comparison, diffs: ServerDiffs | undefined, outDir: string): Promise<Record<string, ArtifactPaths>> {

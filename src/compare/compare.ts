@@ -2,7 +2,7 @@
 // it regressed, became a new hotspot, improved or stayed within noise. Pure.
 import type { Comparison, FunctionComparison, FunctionStat, Kind, KindComparison, KindSnapshot, ProfileStats, Snapshot, Verdict } from '../model.js'
 import { resolveRule, type GateRules } from './rules.js'
-import { functionDispersion, holmAdjust, pooledDispersion, shareChangeEvidence } from './stats.js'
+import { functionDispersion, holmAdjust, pooledDispersion, shareChangeEvidence, totalsDispersion } from './stats.js'
 
 export type FailOn = 'regression' | 'new-hotspot' | 'missing'
 
@@ -131,10 +131,11 @@ function compareKind(
   // a function absent from a snapshot's top list is below that list's cut-off; a server diff is complete
   const baseBound = diff ? 0 : base.cutoffShare
   const curBound = diff ? 0 : cur.cutoffShare
-  const phiBase = dispersionOf(base, metric)
-  const phiCur = dispersionOf(cur, metric)
-  // Without any replicate variation to learn from (a profile of one or two events, typical for
-  // rare locks) no change can be told from chance: such a kind is reported but never flagged.
+  // no share varies (one function holds everything, typical for locks): the totals' variation
+  // between windows says how many independent events there were
+  const phiBase = dispersionOf(base, metric) ?? totalsDispersion(base.replicateTotals)
+  const phiCur = dispersionOf(cur, metric) ?? totalsDispersion(cur.replicateTotals)
+  // without any replicate variation at all no change can be told from chance: reported, never flagged
   const untestable = phiBase === undefined && phiCur === undefined
   const dispersionBase = phiBase ?? phiCur ?? 0
   const dispersionCur = phiCur ?? phiBase ?? 0
@@ -188,8 +189,11 @@ function compareKind(
     // a share can also grow because everything else shrank: a regression must be more work per second
     const up = delta >= minAbsolute && relativeDelta >= minRelative && cs >= minShare && workRatio >= 1 + minRelative / 2
     const down = -delta >= minAbsolute && -relativeDelta >= minRelative && bs >= minShare && workRatio <= 1 - minRelative / 2
-    if ((up || down) && untestable) {
-      row.evidence.reason = `too few samples to tell from noise (no variation between the replicate windows): ${effect}`
+    // independent samples behind the larger side's share (value / dispersion): a "hotspot" made of
+    // one or two lock events is chance, however large its share
+    const samples = up ? (cs * cur.total) / Math.max(dispersionCur, own, Number.MIN_VALUE) : (bs * base.total) / Math.max(dispersionBase, own, Number.MIN_VALUE)
+    if ((up || down) && (untestable || samples < MIN_SAMPLES)) {
+      row.evidence.reason = `too few samples to tell from noise (${untestable ? 'no variation between the replicate windows' : `about ${samples.toFixed(1)} independent samples, fewer than ${MIN_SAMPLES}`}): ${effect}`
     } else if (up || down) {
       candidates.push({ row, direction: up ? 'up' : 'down' })
     } else {
@@ -197,6 +201,9 @@ function compareKind(
     }
   }
 }
+
+/** the fewest independent samples a flagged share must rest on */
+const MIN_SAMPLES = 5
 
 /** kinds recorded only when something happens (a contended lock): zero events is a valid result */
 export const EVENT_KINDS: ReadonlySet<Kind> = new Set<Kind>(['mutex', 'block'])

@@ -44,6 +44,18 @@ export function functionDispersion(series: ReplicateSeries): number | undefined 
   return pooledDispersion([series])
 }
 
+/**
+ * Quasi-Poisson dispersion from the replicate totals alone (Var(T_r) = φ·mean): the fallback
+ * when no share varies (a profile of one function, typical for locks). One event in one window
+ * gives φ = its size, i.e. a single sample; contention in every window gives a small φ.
+ */
+export function totalsDispersion(totals: number[]): number | undefined {
+  if (totals.length < 2) return undefined
+  const mean = totals.reduce((a, t) => a + t, 0) / totals.length
+  if (!(mean > 0)) return undefined
+  return totals.reduce((a, t) => a + (t - mean) ** 2, 0) / ((totals.length - 1) * mean)
+}
+
 /** Standard normal upper tail P(Z > z) (Abramowitz–Stegun 7.1.26 via erfc; |error| < 1.5e-7). */
 export function upperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2

@@ -42,7 +42,8 @@ const FunctionReportSchema = z.object({
   }),
   verdict: z.enum(['regression', 'new-hotspot', 'improvement', 'unchanged', 'missing']),
   threshold: z.number(),
-  failing: z.boolean()
+  failing: z.boolean(),
+  via: z.string().optional()
 })
 export type FunctionReport = z.infer<typeof FunctionReportSchema>
 
@@ -125,7 +126,8 @@ function functionReport(f: FunctionComparison): FunctionReport {
     },
     verdict: f.verdict,
     threshold: f.threshold,
-    failing: f.failing
+    failing: f.failing,
+    ...(f.via ? { via: f.via } : {})
   }
 }
 

@@ -135,7 +135,7 @@ function regressionsBlock(report: JsonReport): Block | undefined {
         verdictCell(f),
         escapeMarkdownCell(f.service, 80),
         escapeMarkdownCell(f.kind),
-        markdownCode(f.function),
+        f.via ? `${markdownCode(f.function)} via ${markdownCode(f.via)}` : markdownCode(f.function),
         formatShare(f.baselineShare),
         formatShare(f.currentShare),
         `**${formatDeltaPp(f.delta)}**`,
