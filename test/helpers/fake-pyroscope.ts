@@ -197,7 +197,7 @@ export async function startFakePyroscope(initial: FakeModel, opts: { version?: s
   }
 }
 
-function encodeDiff(left: { frames: string[]; value: number }[], right: { frames: string[]; value: number }[]) {
+export function encodeDiff(left: { frames: string[]; value: number }[], right: { frames: string[]; value: number }[]) {
   interface N { name: string; sl: number; tl: number; sr: number; tr: number; kids: Map<string, N> }
   const root: N = { name: 'total', sl: 0, tl: 0, sr: 0, tr: 0, kids: new Map() }
   const add = (stacks: typeof left, side: 'l' | 'r') => {
