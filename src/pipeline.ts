@@ -7,7 +7,7 @@ import YAML from 'yaml'
 import { compareSnapshots, EVENT_KINDS } from './compare/compare.js'
 import { ConfigFileSchema, resolveRule, rulesFromConfig, type GateRules } from './compare/rules.js'
 import { computeServerDiffs, NOT_BASELINE, type ServerDiffs } from './diff/server-diff.js'
-import type { Comparison, Kind, LoadResult, Snapshot, TimeWindow } from './model.js'
+import type { Comparison, Kind, Snapshot } from './model.js'
 import { PyroscopeClient } from './pyroscope/client.js'
 import { growthCallers, isApplicationFrame } from './profile/culprit.js'
 import { resolveProfileTypes } from './pyroscope/discovery.js'
@@ -368,5 +368,3 @@ async function runCommentStage(settings: Settings, io: Io, outDir: string): Prom
   // the gate run already failed the pull request's check; this stage reports, it does not judge again
   return { passed: true, report: trusted }
 }
-
-export type { TimeWindow, LoadResult }

@@ -45,11 +45,11 @@ describe.skipIf(!url)('A/B on the real stack (skipped: set PYROSCOPE_URL to run 
       expect(gate.code, gate.out).toBe(1)
       const report = JSON.parse(readFileSync(path.join(dir, 'out-gate/report.json'), 'utf8')) as {
         failures: string[]
-        kinds: { service: string; kind: string; functions: { function: string; verdict: string }[] }[]
+        kinds: { service: string; kind: string; functions: { function: string; verdict: string; via?: string }[] }[]
       }
       expect(report.failures).toEqual([])
       const flagged = report.kinds.flatMap((k) =>
-        k.functions.filter((f) => f.verdict === 'regression' || f.verdict === 'new-hotspot').map((f) => `${k.service} ${k.kind} ${f.function}`)
+        k.functions.filter((f) => f.verdict === 'regression' || f.verdict === 'new-hotspot').map((f) => `${k.service} ${k.kind} ${f.function}${f.via ? ` via ${f.via}` : ''}`)
       )
       for (const expected of EXPECTED) expect(flagged.some((f) => expected.test(f)), `${expected} in\n${flagged.join('\n')}`).toBe(true)
       for (const f of flagged) expect(EXPECTED_OR_EXPLAINED.some((e) => e.test(f)), `unexpected: ${f}`).toBe(true)
@@ -58,21 +58,26 @@ describe.skipIf(!url)('A/B on the real stack (skipped: set PYROSCOPE_URL to run 
   )
 })
 
-/** the known hotspots a developer would fix, in the service and kind they belong to */
+/**
+ * The known hotspots a developer would fix, in the service and kind they belong to (docs/accuracy.md).
+ * Not listed: the FaaS cold start and the notification renderer, below the noise of their light
+ * traffic at the default load.
+ */
 const EXPECTED = [
   /^bank-api-gateway cpu com\/example\/bank\/gateway\/FibonacciCalculator\.fibRecursive$/,
-  /^bank-payment-service alloc .*(PaymentSigner\.(signPerCall|hexWithFormat)|MessageDigest\.getInstance|Formatter)/,
-  /^bank-faas-runtime (cpu|alloc) /,
-  /^bank-(order|account|stream-processing)(-service)? mutex .*(reserveSynchronized|applySynchronized|addSynchronized)$/,
-  /^bank-(account|notification)-service alloc .*(String\.format|Formatter|renderWithFormat)/
+  /^bank-payment-service alloc .* via com\/example\/bank\/payment\/PaymentSigner\.signPerCall$/,
+  /^bank-order-service mutex com\/example\/bank\/order\/InventoryLedger\.reserveSynchronized$/,
+  /^bank-account-service mutex com\/example\/bank\/account\/AccountStore\.applySynchronized$/,
+  /^bank-stream-processing-service mutex com\/example\/bank\/stream\/WindowAggregator\.addSynchronized$/,
+  /^bank-account-service alloc .* via com\/example\/bank\/account\/StatementRenderer\.renderWithFormat$/,
+  /^bank-fraud-detection-service alloc .* via com\/example\/bank\/fraud\/FraudReportBuilder\.buildWithConcatenation$/
 ]
-/** what may also be flagged: frames inside those hot paths (callees of the same fix) */
+/** what may also be flagged: other frames on those hot paths, and the paths too light to require */
 const EXPECTED_OR_EXPLAINED = [
   ...EXPECTED,
-  /^bank-api-gateway cpu /,
-  /^bank-payment-service (cpu|alloc) /,
-  /^bank-faas-runtime /,
-  /^bank-fraud-detection-service alloc .*(buildWithConcatenation|StringBuilder|String|Arrays\.copyOf)/,
-  /^bank-(order|account|stream-processing)-service mutex /,
-  /^bank-(account|notification)-service (alloc|cpu) .*(format|Format|Formatter|String|Pattern|Matcher|render)/
+  /^bank-api-gateway cpu .*(Fibonacci|fib)/,
+  /^bank-payment-service (cpu|alloc) .*(PaymentSigner|MessageDigest|Digest|SHA2|GetInstance|hexWithFormat|Formatter)/,
+  /^bank-stream-processing-service alloc .*WindowAggregator/,
+  /^bank-faas-runtime (cpu|alloc) .*(ColdStart|deploy|Deploy|Verticle)/,
+  /^bank-notification-service alloc .*(TemplateRenderer\.renderWithFormat|Formatter)/
 ]
