@@ -70865,7 +70865,9 @@ function byWorst(a, b) {
 // ---- verdict ----------------------------------------------------------------------------------
 function flaggedSummary(functions) {
     const services = new Set(functions.map((f) => f.service));
-    return `${plural(functions.length, 'regression')} in ${plural(services.size, 'service')}`;
+    const hot = functions.filter((f) => f.verdict === 'new-hotspot').length;
+    const parts = [functions.length - hot > 0 ? plural(functions.length - hot, 'regression') : '', hot > 0 ? plural(hot, 'new hotspot') : ''].filter(Boolean);
+    return `${parts.join(' and ')} in ${plural(services.size, 'service')}`;
 }
 /** The one-line verdict that opens both documents. */
 function verdictLine(report) {

@@ -47,7 +47,7 @@ describe('verdict line', () => {
       kindComparison('checkout', 'cpu', [regression, fn({ function: 'g', verdict: 'new-hotspot', baselineShare: undefined, currentShare: 0.03 })]),
       kindComparison('cart', 'alloc', [fn({ function: 'h' })])
     ])
-    expect(comment(reportInput(c)).split('\n')[1]).toBe('❌ **profile-gate: 3 regressions in 2 services**')
+    expect(comment(reportInput(c)).split('\n')[1]).toBe('❌ **profile-gate: 2 regressions and 1 new hotspot in 2 services**')
   })
 
   it('warns when fail-on lets regressions pass', () => {
