@@ -10,6 +10,8 @@
 #   AGENT              on|off: attach the Pyroscope agent (default on; off = overhead baseline)
 #   WALL               on|off: add wall-clock sampling next to CPU (default off; costs CPU)
 #   PYROSCOPE_UPLOAD_INTERVAL  agent upload interval (default 10s; agent accepts ms/us/s only)
+#   PYROSCOPE_PROFILING_INTERVAL  CPU (and wall) sampling interval (default 2ms)
+#   PYROSCOPE_PROFILER_ALLOC   bytes allocated per allocation sample (default 64k)
 #   PYROSCOPE_LABELS   extra static labels k=v,... (optimized=<OPTIMIZED> is always added)
 #   HEAP               -Xmx per JVM (default 256m)
 #   HEALTH_TIMEOUT     seconds to wait for every /health (default 180)
@@ -39,6 +41,10 @@ OPTIMIZED="${OPTIMIZED:-false}"
 AGENT="${AGENT:-on}"
 WALL="${WALL:-off}"
 UPLOAD_INTERVAL="${PYROSCOPE_UPLOAD_INTERVAL:-10s}"
+# Dense sampling: a service that gets a few requests per second still yields hundreds of samples
+# per gate run (docs/accuracy.md: the detection limit goes with 1/sqrt(samples)).
+PROFILING_INTERVAL="${PYROSCOPE_PROFILING_INTERVAL:-2ms}"
+ALLOC_INTERVAL="${PYROSCOPE_PROFILER_ALLOC:-64k}"
 HEAP="${HEAP:-256m}"
 HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-180}"
 STOP_TIMEOUT=30
@@ -52,6 +58,8 @@ validate() {
   [[ "$HEAP" =~ ^[0-9]+[mMgG]$ ]] || die "HEAP must look like 256m, got '$HEAP'"
   [[ "$HEALTH_TIMEOUT" =~ ^[0-9]+$ ]] || die "HEALTH_TIMEOUT must be a number of seconds"
   [[ "$UPLOAD_INTERVAL" =~ ^[0-9]+(ms|us|s)$ ]] || die "PYROSCOPE_UPLOAD_INTERVAL must be like 10s (ms, us or s)"
+  [[ "$PROFILING_INTERVAL" =~ ^[0-9]+(ms|us)$ ]] || die "PYROSCOPE_PROFILING_INTERVAL must be like 2ms (ms or us), got '$PROFILING_INTERVAL'"
+  [[ "$ALLOC_INTERVAL" =~ ^[0-9]+[kKmM]?$ ]] || die "PYROSCOPE_PROFILER_ALLOC must be like 64k, got '$ALLOC_INTERVAL'"
   [[ "$PYROSCOPE_URL" =~ ^https?://[^[:space:]]+$ ]] || die "PYROSCOPE_URL must be an http(s) URL, got '$PYROSCOPE_URL'"
   # JAVA_TOOL_OPTIONS is split on whitespace, so the agent path must not contain any.
   [[ "$AGENT_JAR" != *[[:space:]]* ]] || die "the stack directory path must not contain whitespace: $STACK_DIR"
@@ -105,14 +113,14 @@ start_one() {
       "PYROSCOPE_UPLOAD_INTERVAL=$UPLOAD_INTERVAL"
       "PYROSCOPE_FORMAT=jfr"
       "PYROSCOPE_PROFILER_EVENT=itimer"
-      "PYROSCOPE_PROFILING_INTERVAL=10ms"
-      "PYROSCOPE_PROFILER_ALLOC=512k"
+      "PYROSCOPE_PROFILING_INTERVAL=$PROFILING_INTERVAL"
+      "PYROSCOPE_PROFILER_ALLOC=$ALLOC_INTERVAL"
       "PYROSCOPE_PROFILER_LOCK=10ms"
       "PYROSCOPE_LABELS=$labels"
     )
     if [[ "$WALL" == on ]]; then
       # Same interval as PYROSCOPE_PROFILING_INTERVAL: the server scales both by one sample rate.
-      agent_env+=("PYROSCOPE_AP_EXTRA_ARGUMENTS=wall=10ms")
+      agent_env+=("PYROSCOPE_AP_EXTRA_ARGUMENTS=wall=$PROFILING_INTERVAL")
     fi
   fi
   # env(1) execs java, so $! is the JVM's own PID.

@@ -2,7 +2,7 @@
 // it regressed, became a new hotspot, improved or stayed within noise. Pure.
 import type { Comparison, FunctionComparison, FunctionStat, Kind, KindComparison, KindSnapshot, ProfileStats, Snapshot, Verdict } from '../model.js'
 import { resolveRule, type GateRules } from './rules.js'
-import { functionDispersion, holmAdjust, pooledDispersion, shareChangeEvidence, totalsDispersion } from './stats.js'
+import { functionDispersion, holmAdjust, pooledDispersion, rateChangeEvidence, shareChangeEvidence, totalsDispersion } from './stats.js'
 
 export type FailOn = 'regression' | 'new-hotspot' | 'missing'
 
@@ -145,6 +145,10 @@ function compareKind(
     return values && values.length === k.replicateTotals.length ? { totals: k.replicateTotals, values } : undefined
   }
   const floor = options.reportFloor ?? 0.005
+  // seconds each profile covers; an event kind without events borrows the other side's
+  const secondsOf = (k: KindSnapshot) => (k.totalPerSecond > 0 ? k.total / k.totalPerSecond : undefined)
+  const baseSeconds = secondsOf(base) ?? secondsOf(cur) ?? 1
+  const curSeconds = secondsOf(cur) ?? secondsOf(base) ?? 1
 
   const names = [...new Set([...baseFns.keys(), ...curFns.keys()])]
   for (const name of names) {
@@ -160,6 +164,10 @@ function compareKind(
     const delta = cs - bs
     const relativeDelta = bs > 0 ? delta / bs : delta > 0 ? Infinity : 0
     const workRatio = (cs * cur.totalPerSecond) / Math.max(bs * base.totalPerSecond, Number.MIN_VALUE)
+    // the change in the function's work per second, as a share of the baseline profile's work: a
+    // fix that removes the dominant allocator leaves its small new sites with large shares of a
+    // small total, but they do not make the service do min-absolute more work than before
+    const workDelta = base.totalPerSecond > 0 ? (cs * cur.totalPerSecond - bs * base.totalPerSecond) / base.totalPerSecond : delta
     const { minAbsolute, minRelative, minShare } = rule.thresholds
     // a function's own replicate variation, when larger than the profile's, is the honest noise level
     const baseSeries = replicateSeries(base, name)
@@ -170,7 +178,15 @@ function compareKind(
       { share: cs, total: cur.total, dispersion: Math.max(dispersionCur, own) },
       rules.runVariation
     )
-    const effect = `${formatPp(delta)} (${formatRel(relativeDelta)}), z = ${evidence.z.toFixed(1)}, work/s ×${formatRatio(workRatio)}`
+    const rate = rateChangeEvidence(
+      { value: bs * base.total, seconds: baseSeconds, dispersion: Math.max(dispersionBase, own) },
+      { value: cs * cur.total, seconds: curSeconds, dispersion: Math.max(dispersionCur, own) },
+      rules.runVariation
+    )
+    // a verdict needs both the share and the work per second to have changed (intersection–union
+    // test: its p-value is the larger of the two)
+    const pValue = Math.sign(rate.z) === Math.sign(evidence.z) ? Math.max(evidence.pValue, rate.pValue) : 1
+    const effect = `${formatPp(delta)} (${formatRel(relativeDelta)}), z = ${evidence.z.toFixed(1)}, work/s ×${formatRatio(workRatio)} (z = ${rate.z.toFixed(1)})`
     const row: FunctionComparison = {
       service,
       kind,
@@ -180,15 +196,15 @@ function compareKind(
       currentShare,
       delta,
       relativeDelta,
-      evidence: { test: 'quasi-binomial z (pooled replicate dispersion)', z: evidence.z, pValue: evidence.pValue, adjustedP: 1, reason: effect },
+      evidence: { test: 'quasi-binomial z of the share and quasi-Poisson z of the work per second (pooled replicate dispersion)', z: evidence.z, pValue, adjustedP: 1, reason: effect },
       verdict: 'unchanged',
       threshold: minAbsolute,
       failing: false
     }
     kc.functions.push(row)
     // a share can also grow because everything else shrank: a regression must be more work per second
-    const up = delta >= minAbsolute && relativeDelta >= minRelative && cs >= minShare && workRatio >= 1 + minRelative / 2
-    const down = -delta >= minAbsolute && -relativeDelta >= minRelative && bs >= minShare && workRatio <= 1 - minRelative / 2
+    const up = delta >= minAbsolute && relativeDelta >= minRelative && cs >= minShare && workRatio >= 1 + minRelative / 2 && workDelta >= minAbsolute
+    const down = -delta >= minAbsolute && -relativeDelta >= minRelative && bs >= minShare && workRatio <= 1 - minRelative / 2 && -workDelta >= minAbsolute
     // independent samples behind the larger side's share (value / dispersion): a "hotspot" made of
     // one or two lock events is chance, however large its share
     const samples = up ? (cs * cur.total) / Math.max(dispersionCur, own, Number.MIN_VALUE) : (bs * base.total) / Math.max(dispersionBase, own, Number.MIN_VALUE)
@@ -197,7 +213,7 @@ function compareKind(
     } else if (up || down) {
       candidates.push({ row, direction: up ? 'up' : 'down' })
     } else {
-      row.evidence.reason = `below thresholds: ${effect}; needs ≥ ${formatPp(minAbsolute)}, ≥ ${formatRel(minRelative)}, share ≥ ${(minShare * 100).toFixed(1)} % and ≥ ${formatRel(minRelative / 2)} work per second`
+      row.evidence.reason = `below thresholds: ${effect}; needs ≥ ${formatPp(minAbsolute)}, ≥ ${formatRel(minRelative)}, share ≥ ${(minShare * 100).toFixed(1)} %, ≥ ${formatRel(minRelative / 2)} work per second and a change of ≥ ${formatPp(minAbsolute)} of the baseline's work per second (${formatPp(workDelta)})`
     }
   }
 }

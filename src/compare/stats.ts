@@ -92,6 +92,33 @@ export function shareChangeEvidence(base: ShareSide, cur: ShareSide, runVariatio
   return { z, pValue: upperTail(Math.abs(z)), standardError }
 }
 
+export interface RateSide {
+  /** the function's value in the profile's unit (share × profile total) */
+  value: number
+  /** seconds the profile covers */
+  seconds: number
+  /** dispersion of that profile, in its unit */
+  dispersion: number
+}
+
+/**
+ * z test of a function's work per second (value / seconds), quasi-Poisson: Var(V) = φ·V, with the
+ * rate pooled under "no change". A share can grow because everything else shrank; this asks
+ * whether the function itself does more work per second, on the samples behind each side (a
+ * baseline share resting on two samples says little about the baseline's work rate).
+ */
+export function rateChangeEvidence(base: RateSide, cur: RateSide, runVariation: number): ShareEvidence {
+  const rb = base.value / base.seconds
+  const rc = cur.value / cur.seconds
+  const pooled = (base.value + cur.value) / (base.seconds + cur.seconds)
+  const sampling = (base.dispersion * pooled) / base.seconds + (cur.dispersion * pooled) / cur.seconds
+  const run = (runVariation * rb) ** 2 + (runVariation * rc) ** 2
+  const standardError = Math.sqrt(sampling + run)
+  const delta = rc - rb
+  const z = standardError > 0 ? delta / standardError : delta === 0 ? 0 : Math.sign(delta) * Infinity
+  return { z, pValue: upperTail(Math.abs(z)), standardError }
+}
+
 /** Holm–Bonferroni step-down adjustment; returns adjusted p-values in input order. */
 export function holmAdjust(pValues: number[]): number[] {
   const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0])

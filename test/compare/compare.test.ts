@@ -54,6 +54,33 @@ describe('compareSnapshots', () => {
     expect(a.verdict).not.toBe('regression')
   })
 
+  it('a share that soars because the dominant function went away is a regression only if its own work per second grew beyond noise', () => {
+    // the fix removed 'hog': 'site' goes from 0.6 % of 2,500 samples (15) to 21 % of 100 samples (21),
+    // the same work per second within noise (a B/A run measured exactly this shape)
+    const before = exactSnapshot({ hog: 0.994, site: 0.006 }, 2500 / 6)
+    const same = exactSnapshot({ rest: 0.786, site: 0.214 }, 100 / 6)
+    const f = compareSnapshots(before, same, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === 'site')!
+    expect(f.currentShare! - f.baselineShare!).toBeGreaterThan(0.2)
+    expect(f.verdict, f.evidence.reason).toBe('unchanged')
+    expect(f.evidence.reason).toMatch(/z = 8\.\d, work\/s ×1\.4\d \(z = 0\.\d\)/)
+    // the same shift with four times the work per second is a regression
+    const grew = exactSnapshot({ rest: 0.4, site: 0.6 }, 100 / 6)
+    const g = compareSnapshots(before, grew, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === 'site')!
+    expect(g.verdict, g.evidence.reason).toBe('regression')
+  })
+
+  it("a fix's small new sites are not regressions unless they add min-absolute of the baseline's work", () => {
+    // the baseline is dominated by 'hog' (6,000 samples); the fix removes it and the service does a tenth of the work
+    const before = exactSnapshot({ hog: 0.95, rest: 0.05 }, 1000)
+    const fixed = exactSnapshot({ rest: 0.5, other: 0.42, 'app/New.site': 0.08 }, 100)
+    const small = compareSnapshots(before, fixed, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === 'app/New.site')!
+    // 8 % of the new profile, but 0.8 % of the baseline's work per second
+    expect(small.verdict, small.evidence.reason).toBe('unchanged')
+    expect(small.evidence.reason).toMatch(/of the baseline's work per second \(\+0\.8 pp\)/)
+    const heavier = exactSnapshot({ rest: 0.4, other: 0.3, 'app/New.site': 0.3 }, 100)
+    expect(compareSnapshots(before, heavier, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === 'app/New.site')!.verdict).toBe('new-hotspot')
+  })
+
   it('the same observed change fails only when enough samples back it', () => {
     // identical observed shares (4 % -> 6 %), measured on 40 or on 4,000 samples per window
     const at = (samples: number) => {

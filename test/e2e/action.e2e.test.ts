@@ -43,6 +43,7 @@ let github: http.Server
 let githubUrl: string
 const githubRequests: Recorded[] = []
 let dir: string
+let servedRequests = 0
 let servicesUrl: string
 
 beforeAll(async () => {
@@ -50,6 +51,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'profile-gate-e2e-'))
   pyro = await startFakePyroscope(modelA, { readyAfterPolls: 2 })
   services = http.createServer((req, res) => {
+    servedRequests++
     req.resume()
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'))
   })
@@ -181,9 +183,18 @@ describe('dist/index.js run as a runner runs it', () => {
   it('gate mode on unchanged code passes and posts one sticky comment', async () => {
     pyro.setModel(modelA)
     githubRequests.length = 0
-    const r = await runStep('dist/index.js', { ...fast, 'pyroscope-url': pyro.url }, prEvent)
+    servedRequests = 0
+    // a one-second closed-loop warm-up before the measured 2 s at 20 req/s
+    const r = await runStep('dist/index.js', { ...fast, 'warmup-duration': '1', 'warmup-concurrency': '2', 'pyroscope-url': pyro.url }, prEvent)
     expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.outputs).toMatchObject({ verdict: 'pass', passed: 'true', regressions: '0' })
+    const warm = /warm-up: (\d+) requests at \d+ req\/s/.exec(r.stdout)
+    expect(warm, r.stdout).not.toBeNull()
+    const report = JSON.parse(readFileSync(path.join(dir, 'out/report.json'), 'utf8')) as { load: { current: { requests: number } } }
+    // the warm-up ran as fast as the server answered, and is not part of the measured load
+    expect(Number(warm![1])).toBeGreaterThan(100)
+    expect(report.load.current.requests).toBeLessThanOrEqual(41)
+    expect(servedRequests).toBeGreaterThanOrEqual(Number(warm![1]) + report.load.current.requests)
     expect(r.summary).toContain('profile-gate')
     const post = githubRequests.find((q) => q.method === 'POST' && q.url.endsWith('/issues/7/comments'))!
     expect(JSON.parse(post.body).body).toContain('<!-- profile-gate:profile-gate -->')

@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One function instance: listens on its own event-bus address and runs FunctionLibrary calls.
- * Deployed as a worker verticle, so function code never blocks an event loop.
+ * Deployed as a worker verticle, so function code never blocks an event loop. Starting an instance
+ * loads its own copy of the function code ({@link FunctionSandbox}): the cost of a cold start.
  */
 public final class FunctionVerticle extends VerticleBase {
   public static final String FUNCTION_HEADER = "function";
@@ -20,9 +21,10 @@ public final class FunctionVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    FunctionSandbox code = FunctionSandbox.load();
     consumer = vertx.eventBus().consumer(address, message -> {
       try {
-        message.reply(FunctionLibrary.invoke(message.headers().get(FUNCTION_HEADER), message.body()));
+        message.reply(code.invoke(message.headers().get(FUNCTION_HEADER), message.body()));
       } catch (IllegalArgumentException e) {
         message.fail(400, e.getMessage());
       } catch (RuntimeException e) {

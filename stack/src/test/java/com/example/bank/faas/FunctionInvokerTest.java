@@ -1,6 +1,7 @@
 package com.example.bank.faas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,6 +48,17 @@ class FunctionInvokerTest {
     }
     assertEquals(WarmPoolInvoker.POOL_SIZE, metrics.deploymentCount());
     assertEquals(WarmPoolInvoker.POOL_SIZE, vertx.deploymentIDs().size());
+  }
+
+  @Test
+  void eachFunctionInstanceDefinesItsOwnCopyOfTheCode() {
+    FunctionSandbox first = FunctionSandbox.load();
+    FunctionSandbox second = FunctionSandbox.load();
+    assertEquals(55L, first.invoke("fibonacci", new JsonObject().put("n", 10)).getLong("value"));
+    assertEquals(FunctionLibrary.class.getName(), first.codeClass().getName());
+    assertNotSame(FunctionLibrary.class, first.codeClass());
+    assertNotSame(first.codeClass(), second.codeClass());
+    assertThrows(IllegalArgumentException.class, () -> second.invoke("nope", new JsonObject()));
   }
 
   @Test

@@ -84,7 +84,7 @@ class ComposeFileTest {
       assertTrue(String.valueOf(env.get("JAVA_TOOL_OPTIONS")).contains(AGENT_OPTION), name + " JAVA_TOOL_OPTIONS");
       assertEquals("jfr", env.get("PYROSCOPE_FORMAT"), name);
       assertEquals("itimer", env.get("PYROSCOPE_PROFILER_EVENT"), name);
-      assertEquals("512k", env.get("PYROSCOPE_PROFILER_ALLOC"), name);
+      assertEquals("64k", env.get("PYROSCOPE_PROFILER_ALLOC"), name);
       assertEquals("10ms", env.get("PYROSCOPE_PROFILER_LOCK"), name);
       assertEquals("10s", env.get("PYROSCOPE_UPLOAD_INTERVAL"), name);
       assertEquals("http://pyroscope:4040", env.get("PYROSCOPE_SERVER_ADDRESS"), name);
