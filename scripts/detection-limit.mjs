@@ -1,9 +1,10 @@
 // The smallest share increase the default settings detect reliably (80 % power, one test at
 // alpha = 0.01 after Holm over a typical handful of candidates), per kind, from the noise measured
-// in real snapshots: each service's pooled replicate dispersion and profile total.
+// in real snapshots: each service's pooled replicate dispersion and profile total. Like the gate, it
+// needs both the share test and the work-per-second test to reach significance, at the same load.
 // usage: node scripts/detection-limit.mjs SNAPSHOT.json [...]   (needs lib/: npx tsc -p tsconfig.json)
 import { readFileSync } from 'node:fs'
-import { pooledDispersion, shareChangeEvidence, upperTail } from '../lib/compare/stats.js'
+import { pooledDispersion, rateChangeEvidence, shareChangeEvidence, upperTail } from '../lib/compare/stats.js'
 
 const files = process.argv.slice(2)
 const alpha = 0.01 / 5 // Holm: the smallest p-value faces alpha/m; m = 5 candidates is typical
@@ -24,7 +25,10 @@ for (const file of files) {
       for (let i = 0; i < 50; i++) {
         const d = (lo + hi) / 2
         const e = shareChangeEvidence({ share: 0.05, total: k.total, dispersion: phi }, { share: 0.05 + d, total: k.total, dispersion: phi }, runVariation)
-        if (e.z >= zAlpha + zPower) hi = d; else lo = d
+        // the same total per second on both sides: the function's own work grew by d of the total
+        const seconds = k.totalPerSecond > 0 ? k.total / k.totalPerSecond : 1
+        const r = rateChangeEvidence({ value: 0.05 * k.total, seconds, dispersion: phi }, { value: (0.05 + d) * k.total, seconds, dispersion: phi }, runVariation)
+        if (Math.min(e.z, r.z) >= zAlpha + zPower) hi = d; else lo = d
       }
       const thresholds = Math.max(0.01, 0.05 * 0.2) // min-absolute 1 pp, min-relative 20 %
       ;(byKind[kind] ??= []).push({ service, delta: Math.max(hi, thresholds), samples: k.total / phi })

@@ -138,6 +138,7 @@ async function snapshotRun(settings: Settings, rules: GateRules, client: Pyrosco
         load: s.load,
         loadDurationSeconds: s['load-duration'],
         warmupSeconds: s['warmup-duration'],
+        warmupConcurrency: s['warmup-concurrency'],
         loadRate: s['load-rate'],
         loadConcurrency: s['load-concurrency'],
         replicates: s.replicates,

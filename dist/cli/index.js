@@ -76062,6 +76062,7 @@ async function snapshotRun(settings, rules, client, io, m) {
                 load: s.load,
                 loadDurationSeconds: s['load-duration'],
                 warmupSeconds: s['warmup-duration'],
+                warmupConcurrency: s['warmup-concurrency'],
                 loadRate: s['load-rate'],
                 loadConcurrency: s['load-concurrency'],
                 replicates: s.replicates,
