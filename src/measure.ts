@@ -54,9 +54,8 @@ export async function measure(settings: Settings, client: PyroscopeClient, io: I
     const fastWarmup = s['warmup-duration'] > 0 && s['warmup-concurrency'] > 0
     io.log(`load: ${s['warmup-duration']} s warm-up${fastWarmup ? ` with ${s['warmup-concurrency']} closed-loop workers` : ''}, then ${s['load-duration']} s at ${measured}`)
     if (fastWarmup) {
-      // A JVM compiles a method with C2 after thousands of calls: at the measured rate a lightly
-      // loaded service would still be changing its compiled code inside the measured window
-      // (measured: a matrix multiply ran 10x faster in some runs than in others).
+      // C2 compiles a method after hundreds to thousands of calls: at the measured rate a lightly
+      // loaded service would still be changing its compiled code inside the measured window.
       const warm = await runLoad({ plan: plan!, warmupSec: 0, durationSec: s['warmup-duration'], mode: 'concurrency', concurrency: s['warmup-concurrency'], log: io.log })
       const reason = checkLoadErrors(warm, s['max-error-rate'] / 100)
       if (reason) io.warning(`warm-up: ${reason}`)

@@ -67767,8 +67767,10 @@ function shareChangeEvidence(base, cur, runVariation) {
     // a side without any events contributes no sampling noise: its share is exactly zero
     const sampling = (base.total > 0 ? (base.dispersion * pq) / base.total : 0) + (cur.total > 0 ? (cur.dispersion * pq) / cur.total : 0);
     const run = (runVariation * base.share) ** 2 + (runVariation * cur.share) ** 2;
-    const standardError = Math.sqrt(sampling + run);
-    const delta = cur.share - base.share;
+    return evidenceOf(cur.share - base.share, Math.sqrt(sampling + run));
+}
+/** z, one-sided p and standard error of an observed change */
+function evidenceOf(delta, standardError) {
     const z = standardError > 0 ? delta / standardError : delta === 0 ? 0 : Math.sign(delta) * Infinity;
     return { z, pValue: upperTail(Math.abs(z)), standardError };
 }
@@ -67784,10 +67786,7 @@ function rateChangeEvidence(base, cur, runVariation) {
     const pooled = (base.value + cur.value) / (base.seconds + cur.seconds);
     const sampling = (base.dispersion * pooled) / base.seconds + (cur.dispersion * pooled) / cur.seconds;
     const run = (runVariation * rb) ** 2 + (runVariation * rc) ** 2;
-    const standardError = Math.sqrt(sampling + run);
-    const delta = rc - rb;
-    const z = standardError > 0 ? delta / standardError : delta === 0 ? 0 : Math.sign(delta) * Infinity;
-    return { z, pValue: upperTail(Math.abs(z)), standardError };
+    return evidenceOf(rc - rb, Math.sqrt(sampling + run));
 }
 /** Holm–Bonferroni step-down adjustment; returns adjusted p-values in input order. */
 function holmAdjust(pValues) {
@@ -75889,9 +75888,8 @@ async function measure(settings, client, io, outDir) {
         const fastWarmup = s['warmup-duration'] > 0 && s['warmup-concurrency'] > 0;
         io.log(`load: ${s['warmup-duration']} s warm-up${fastWarmup ? ` with ${s['warmup-concurrency']} closed-loop workers` : ''}, then ${s['load-duration']} s at ${measured}`);
         if (fastWarmup) {
-            // A JVM compiles a method with C2 after thousands of calls: at the measured rate a lightly
-            // loaded service would still be changing its compiled code inside the measured window
-            // (measured: a matrix multiply ran 10x faster in some runs than in others).
+            // C2 compiles a method after hundreds to thousands of calls: at the measured rate a lightly
+            // loaded service would still be changing its compiled code inside the measured window.
             const warm = await runLoad({ plan: plan, warmupSec: 0, durationSec: s['warmup-duration'], mode: 'concurrency', concurrency: s['warmup-concurrency'], log: io.log });
             const reason = checkLoadErrors(warm, s['max-error-rate'] / 100);
             if (reason)

@@ -86,8 +86,11 @@ export function shareChangeEvidence(base: ShareSide, cur: ShareSide, runVariatio
   // a side without any events contributes no sampling noise: its share is exactly zero
   const sampling = (base.total > 0 ? (base.dispersion * pq) / base.total : 0) + (cur.total > 0 ? (cur.dispersion * pq) / cur.total : 0)
   const run = (runVariation * base.share) ** 2 + (runVariation * cur.share) ** 2
-  const standardError = Math.sqrt(sampling + run)
-  const delta = cur.share - base.share
+  return evidenceOf(cur.share - base.share, Math.sqrt(sampling + run))
+}
+
+/** z, one-sided p and standard error of an observed change */
+function evidenceOf(delta: number, standardError: number): ShareEvidence {
   const z = standardError > 0 ? delta / standardError : delta === 0 ? 0 : Math.sign(delta) * Infinity
   return { z, pValue: upperTail(Math.abs(z)), standardError }
 }
@@ -113,10 +116,7 @@ export function rateChangeEvidence(base: RateSide, cur: RateSide, runVariation: 
   const pooled = (base.value + cur.value) / (base.seconds + cur.seconds)
   const sampling = (base.dispersion * pooled) / base.seconds + (cur.dispersion * pooled) / cur.seconds
   const run = (runVariation * rb) ** 2 + (runVariation * rc) ** 2
-  const standardError = Math.sqrt(sampling + run)
-  const delta = rc - rb
-  const z = standardError > 0 ? delta / standardError : delta === 0 ? 0 : Math.sign(delta) * Infinity
-  return { z, pValue: upperTail(Math.abs(z)), standardError }
+  return evidenceOf(rc - rb, Math.sqrt(sampling + run))
 }
 
 /** Holm–Bonferroni step-down adjustment; returns adjusted p-values in input order. */
