@@ -144,6 +144,11 @@ export interface FunctionComparison {
   failing: boolean
   /** the nearest application frame calling it on the path where it grew most (server diffs) */
   via?: string
+  /**
+   * set on a regression or new hotspot that does not fail the gate because its service's total of
+   * this kind per second fell, beyond noise, by more than the function added (a fix's own new site)
+   */
+  offset?: { totalChange: number; pValue: number }
 }
 
 export interface KindComparison {

@@ -29,7 +29,7 @@ export const INPUTS = {
   'load-duration': { default: '120', description: 'Seconds of the measured load phase' },
   'warmup-duration': { default: '20', description: 'Seconds of warm-up load before the measured phase (not measured, lets the JIT settle)' },
   'warmup-concurrency': { default: '4', description: 'Closed-loop workers driving the plan as fast as the stack answers during warm-up, so the JIT compiles the hot paths before measuring (at a few requests per second a JVM takes minutes); 0 warms up at the measured rate' },
-  'load-rate': { default: '50', description: 'Requests per second across all services (fixed arrival rate)' },
+  'load-rate': { default: '50', description: 'Requests per second across all services (fixed rate; each request at a random point of its 1/rate slot)' },
   'load-concurrency': { default: '0', description: 'Closed-loop workers instead of a fixed rate, when above 0' },
   'max-error-rate': { default: '2', description: 'Percent of failed load requests above which the run fails (profiles of a broken service are meaningless)' },
   'window-from': { default: '', description: 'load: none: start of the profile window (Unix ms or ISO 8601)' },

@@ -82,6 +82,34 @@ tracked_pid() {
   echo "$pid"
 }
 
+# During start only: the PID this script just started is alive (it may not have exec'd java yet;
+# seconds old, so it cannot have been reused).
+started_alive() {
+  local file pid
+  file="$(pid_file "$1")"
+  [[ -f "$file" ]] || return 1
+  pid="$(<"$file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# A failed start leaves nothing running, including a JVM still in exec.
+abort_start() {
+  local entry name pid
+  local -a starting=()
+  for entry in "${SERVICES[@]}"; do
+    name="${entry%%:*}"
+    if ! tracked_pid "$name" >/dev/null && started_alive "$name"; then
+      starting+=("$(<"$(pid_file "$name")")")
+    fi
+  done
+  cmd_stop >&2
+  for pid in ${starting[@]+"${starting[@]}"}; do
+    kill -KILL "$pid" 2>/dev/null || true
+    echo "killed PID $pid, still starting" >&2
+  done
+  exit 1
+}
+
 healthy() {
   curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$1/health" 2>/dev/null
 }
@@ -157,18 +185,21 @@ cmd_start() {
       name="${entry%%:*}"
       port="${entry##*:}"
       if ! tracked_pid "$name" >/dev/null; then
+        # still alive: nohup and env exec into java, and /proc/PID/cmdline reads empty mid-exec
+        if started_alive "$name"; then
+          pending+=("$name")
+          continue
+        fi
         echo "native.sh: $name exited during startup; last log lines:" >&2
         tail -n 20 "$RUN_DIR/$name.log" >&2 || true
-        cmd_stop >&2
-        exit 1
+        abort_start
       fi
       healthy "$port" || pending+=("$name")
     done
     ((${#pending[@]} == 0)) && break
     if ((SECONDS >= deadline)); then
       echo "native.sh: timed out after ${HEALTH_TIMEOUT}s waiting for: ${pending[*]}" >&2
-      cmd_stop >&2
-      exit 1
+      abort_start
     fi
     sleep 1
   done

@@ -20,6 +20,8 @@ type Metric = 'self' | 'total'
 interface Candidate {
   row: FunctionComparison
   direction: 'up' | 'down'
+  /** an increase smaller than a significant fall of its kind's total per second */
+  offset?: { totalChange: number; pValue: number; kind: Kind; workDelta: number }
 }
 
 export function compareSnapshots(baseline: Snapshot, current: Snapshot, options: CompareOptions): Comparison {
@@ -91,6 +93,11 @@ export function compareSnapshots(baseline: Snapshot, current: Snapshot, options:
     if (adjusted[i]! < rules.alpha) {
       row.verdict = c.direction === 'down' ? 'improvement' : row.baselineShare === undefined ? 'new-hotspot' : 'regression'
       row.evidence.reason = `${row.evidence.reason}, p = ${formatP(adjusted[i]!)} (Holm)`
+      if (c.offset && c.direction === 'up') {
+        row.offset = { totalChange: c.offset.totalChange, pValue: c.offset.pValue }
+        const fell = `${(-c.offset.totalChange * 100).toFixed(0)} %`
+        row.evidence.reason += `; offset, not failing: the service's ${c.offset.kind} per second fell ${fell} (p = ${formatP(c.offset.pValue)}), more than this function added (${formatPp(c.offset.workDelta)} of the baseline's)`
+      }
     } else {
       row.evidence.reason = `within noise: ${row.evidence.reason}, p = ${formatP(adjusted[i]!)} (Holm) ≥ ${rules.alpha}`
     }
@@ -103,7 +110,7 @@ export function compareSnapshots(baseline: Snapshot, current: Snapshot, options:
       if (f.verdict === 'regression') counts.regressions++
       if (f.verdict === 'new-hotspot') counts.newHotspots++
       if (f.verdict === 'improvement') counts.improvements++
-      f.failing = (f.verdict === 'regression' && failOn.has('regression')) || (f.verdict === 'new-hotspot' && failOn.has('new-hotspot'))
+      f.failing = f.offset === undefined && ((f.verdict === 'regression' && failOn.has('regression')) || (f.verdict === 'new-hotspot' && failOn.has('new-hotspot')))
     }
     kc.functions.sort(byVerdictThenDelta)
   }
@@ -149,6 +156,17 @@ function compareKind(
   const secondsOf = (k: KindSnapshot) => (k.totalPerSecond > 0 ? k.total / k.totalPerSecond : undefined)
   const baseSeconds = secondsOf(base) ?? secondsOf(cur) ?? 1
   const curSeconds = secondsOf(cur) ?? secondsOf(base) ?? 1
+
+  // Net change of the kind: a fix that removes a dominant allocator often adds a small site of its
+  // own (a new Integer.toString). When the service's total per second fell beyond noise by more
+  // than such a function added, the change is a net improvement: shown, not failing.
+  const totalChange = base.totalPerSecond > 0 ? cur.totalPerSecond / base.totalPerSecond - 1 : 0
+  const totals = rateChangeEvidence(
+    { value: base.total, seconds: baseSeconds, dispersion: totalsDispersion(base.replicateTotals) ?? dispersionBase },
+    { value: cur.total, seconds: curSeconds, dispersion: totalsDispersion(cur.replicateTotals) ?? dispersionCur },
+    rules.runVariation
+  )
+  const netFall = totalChange < 0 && totals.z < 0 && totals.pValue < rules.alpha ? { totalChange, pValue: totals.pValue, kind } : undefined
 
   const names = [...new Set([...baseFns.keys(), ...curFns.keys()])]
   for (const name of names) {
@@ -211,7 +229,8 @@ function compareKind(
     if ((up || down) && (untestable || samples < MIN_SAMPLES)) {
       row.evidence.reason = `too few samples to tell from noise (${untestable ? 'no variation between the replicate windows' : `about ${samples.toFixed(1)} independent samples, fewer than ${MIN_SAMPLES}`}): ${effect}`
     } else if (up || down) {
-      candidates.push({ row, direction: up ? 'up' : 'down' })
+      const offset = up && netFall && workDelta <= -netFall.totalChange ? { ...netFall, workDelta } : undefined
+      candidates.push({ row, direction: up ? 'up' : 'down', ...(offset ? { offset } : {}) })
     } else {
       row.evidence.reason = `below thresholds: ${effect}; needs ≥ ${formatPp(minAbsolute)}, ≥ ${formatRel(minRelative)}, share ≥ ${(minShare * 100).toFixed(1)} %, ≥ ${formatRel(minRelative / 2)} work per second and a change of ≥ ${formatPp(minAbsolute)} of the baseline's work per second (${formatPp(workDelta)})`
     }

@@ -51,7 +51,7 @@ const pct = (share: number | undefined): string => (share === undefined ? 'below
 function regressionLine(f: FunctionComparison): string {
   const pp = `${f.delta >= 0 ? '+' : ''}${(f.delta * 100).toFixed(2)} pp`
   const rel = Number.isFinite(f.relativeDelta) ? `, ${f.relativeDelta >= 0 ? '+' : ''}${(f.relativeDelta * 100).toFixed(0)}%` : ', new'
-  const flag = f.failing ? '' : ' _(warn only)_'
+  const flag = f.failing ? '' : f.offset ? ' _(offset by a net improvement)_' : ' _(warn only)_'
   return `• *${escapeMrkdwn(f.service)}* · ${escapeMrkdwn(f.kind)} · ${code(f.function)}\n    ${pct(f.baselineShare)} → ${pct(f.currentShare)} (${pp}${rel})${flag}`
 }
 

@@ -33,7 +33,9 @@ export const WebhookRegressionSchema = z.object({
   relativeDelta: z.number().nullable(),
   adjustedP: z.number().min(0).max(1),
   /** whether this regression fails the gate under fail-on */
-  failing: z.boolean()
+  failing: z.boolean(),
+  /** the fall of its service's total of the kind per second (fraction) that outweighs it; absent if none */
+  offsetByTotalChange: z.number().max(0).optional()
 })
 export type WebhookRegression = z.infer<typeof WebhookRegressionSchema>
 
@@ -104,7 +106,8 @@ export function buildWebhookPayload(ctx: NotificationContext, now: Date = new Da
         delta: f.delta,
         relativeDelta: finiteOrNull(f.relativeDelta),
         adjustedP: f.evidence.adjustedP,
-        failing: f.failing
+        failing: f.failing,
+        ...(f.offset ? { offsetByTotalChange: f.offset.totalChange } : {})
       })),
     failures: [...c.failures],
     repository: ctx.repository,

@@ -43,7 +43,9 @@ const FunctionReportSchema = z.object({
   verdict: z.enum(['regression', 'new-hotspot', 'improvement', 'unchanged', 'missing']),
   threshold: z.number(),
   failing: z.boolean(),
-  via: z.string().optional()
+  via: z.string().optional(),
+  /** a flagged increase that does not fail: its service's total of the kind fell by more (fraction, p) */
+  offset: z.object({ totalChange: z.number(), pValue: z.number() }).optional()
 })
 export type FunctionReport = z.infer<typeof FunctionReportSchema>
 
@@ -127,7 +129,8 @@ function functionReport(f: FunctionComparison): FunctionReport {
     verdict: f.verdict,
     threshold: f.threshold,
     failing: f.failing,
-    ...(f.via ? { via: f.via } : {})
+    ...(f.via ? { via: f.via } : {}),
+    ...(f.offset ? { offset: { ...f.offset } } : {})
   }
 }
 

@@ -44,6 +44,7 @@ const VERDICT_LABEL: Record<FunctionReport['verdict'], string> = {
 
 function verdictCell(f: FunctionReport): string {
   if (f.failing) return `❌ ${VERDICT_LABEL[f.verdict]}`
+  if (isFlagged(f) && f.offset !== undefined) return `⚠️ ${VERDICT_LABEL[f.verdict]} (offset)`
   if (isFlagged(f)) return `⚠️ ${VERDICT_LABEL[f.verdict]}`
   if (f.verdict === 'improvement') return `🟢 ${VERDICT_LABEL[f.verdict]}`
   if (f.verdict === 'missing') return `❔ ${VERDICT_LABEL[f.verdict]}`
@@ -75,6 +76,8 @@ export function verdictLine(report: JsonReport): string {
     return `❌ **${gate}: missing data** — ${plural(report.failures.length, 'check')} could not run${also}`
   }
   if (report.verdict === 'fail') return `❌ **${gate}: ${flaggedSummary(failing)}**`
+  if (report.verdict === 'warn' && flagged.every((f) => f.offset !== undefined))
+    return `⚠️ **${gate}: ${flaggedSummary(flagged)}, each offset by a larger fall of its service's total** (a net improvement: not failing)`
   if (report.verdict === 'warn')
     return `⚠️ **${gate}: warn-only, ${flaggedSummary(flagged)}** (fail-on ${markdownCode(report.failOn, 50)} does not fail the gate)`
   const improvements = functions.filter((f) => f.verdict === 'improvement').length

@@ -81,6 +81,40 @@ describe('compareSnapshots', () => {
     expect(compareSnapshots(before, heavier, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === 'app/New.site')!.verdict).toBe('new-hotspot')
   })
 
+  it("a fix's new site is shown but does not fail when the service's total fell beyond noise by more than the site added", () => {
+    // the B/A shape measured on the stack: the fix removes the String.format allocations (45 % of the
+    // service's allocation), the service allocates 39 % less per second, and the replacement code
+    // allocates in Integer.toString, a site the baseline did not have (+1.5 pp of its work per second)
+    const before = syntheticSnapshot({ services: { svc: { cpu: { 'app/Render.format': 0.45, rest: 0.55 } } }, seed: 21 })
+    const site = 'java/lang/Integer.toString'
+    const fixed = syntheticSnapshot({ services: { svc: { cpu: { rest: 0.875, 'app/Render.builder': 0.1, [site]: 0.025 } } }, seed: 22, unit: 6_100_000 })
+    const c = compareSnapshots(before, fixed, { rules, failOn })
+    const f = c.kinds[0]!.functions.find((x) => x.function === site)!
+    expect(f.verdict, f.evidence.reason).toBe('new-hotspot')
+    expect(f.failing).toBe(false)
+    expect(f.offset?.totalChange).toBeCloseTo(-0.39, 2)
+    expect(f.evidence.reason).toMatch(/; offset, not failing: the service's cpu per second fell 39 % \(p = [\d.e-]+\), more than this function added \(\+1\.\d pp of the baseline's\)$/)
+    expect(c.counts.improvements).toBeGreaterThan(0)
+    expect(c.passed).toBe(true)
+
+    // the same new site where the service does as much work as before: it fails
+    const same = syntheticSnapshot({ services: { svc: { cpu: { 'app/Render.format': 0.45, rest: 0.52, [site]: 0.03 } } }, seed: 23 })
+    const s2 = compareSnapshots(before, same, { rules, failOn })
+    const g = s2.kinds[0]!.functions.find((x) => x.function === site)!
+    expect([g.verdict, g.failing, g.offset], g.evidence.reason).toEqual(['new-hotspot', true, undefined])
+    expect(s2.passed).toBe(false)
+
+    // a fall of the total within the run-to-run variation offsets nothing
+    const slightly = syntheticSnapshot({ services: { svc: { cpu: { 'app/Render.format': 0.42, rest: 0.55, [site]: 0.03 } } }, seed: 24, unit: 9_200_000 })
+    const h = compareSnapshots(before, slightly, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === site)!
+    expect([h.verdict, h.failing, h.offset], h.evidence.reason).toEqual(['new-hotspot', true, undefined])
+
+    // a site that added more (+43 pp of the baseline's work) than the total fell (39 %) still fails
+    const bigger = syntheticSnapshot({ services: { svc: { cpu: { rest: 0.3, [site]: 0.7 } } }, seed: 25, unit: 6_100_000 })
+    const k = compareSnapshots(before, bigger, { rules, failOn }).kinds[0]!.functions.find((x) => x.function === site)!
+    expect([k.verdict, k.failing, k.offset], k.evidence.reason).toEqual(['new-hotspot', true, undefined])
+  })
+
   it('the same observed change fails only when enough samples back it', () => {
     // identical observed shares (4 % -> 6 %), measured on 40 or on 4,000 samples per window
     const at = (samples: number) => {

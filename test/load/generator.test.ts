@@ -13,6 +13,8 @@ interface TestServer {
   url: string
   hits: Map<string, number>
   bodies: { method: string; body: string; headers: IncomingMessage['headers'] }[]
+  /** performance.now() at each request's arrival */
+  arrivals: number[]
   maxConcurrent: number
   close(): Promise<void>
 }
@@ -24,7 +26,7 @@ afterEach(async () => {
 
 async function startServer(): Promise<TestServer> {
   let concurrent = 0
-  const s: TestServer = { url: '', hits: new Map(), bodies: [], maxConcurrent: 0, close: async () => {} }
+  const s: TestServer = { url: '', hits: new Map(), bodies: [], arrivals: [], maxConcurrent: 0, close: async () => {} }
   const later = (ms: number, res: ServerResponse, status = 200): void => {
     setTimeout(() => {
       res.statusCode = status
@@ -32,6 +34,7 @@ async function startServer(): Promise<TestServer> {
     }, ms)
   }
   const server = createServer((req, res) => {
+    s.arrivals.push(performance.now())
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const n = (s.hits.get(path) ?? 0) + 1
     s.hits.set(path, n)
@@ -137,6 +140,31 @@ describe('runLoad, rate mode', () => {
     expect(JSON.parse(sent?.body ?? 'null')).toEqual({ from: 'A1', amount: '12.50' })
     expect(sent?.headers['content-type']).toBe('application/json')
     expect(sent?.headers['x-test']).toBe('yes')
+  })
+
+  it('places each request at a random point of its slot, so arrivals are not phase-locked to any clock', async () => {
+    // A periodic sampler (the profiler's tick-driven itimer) sees periodic arrivals at one phase only.
+    // Mean resultant length of the arrival phases modulo the slot: ~1 when locked, ~1/sqrt(n) when uniform.
+    const phaseLock = (times: number[], periodMs: number): number => {
+      let c = 0
+      let sn = 0
+      for (const t of times) {
+        c += Math.cos((2 * Math.PI * t) / periodMs)
+        sn += Math.sin((2 * Math.PI * t) / periodMs)
+      }
+      return Math.hypot(c, sn) / times.length
+    }
+    const jittered = await startServer()
+    const periodic = await startServer()
+    const load = (s: TestServer, random?: () => number) =>
+      runLoad({ plan: plan([{ name: 'svc', baseUrl: s.url, endpoints: [ep('x', '/fast')] }]), mode: 'rate', rate: 25, warmupSec: 0, durationSec: 3, progressIntervalMs: 0, random })
+    const [rj, rp] = await Promise.all([load(jittered), load(periodic, () => 0)])
+    // the slot count is exact either way: 25 req/s × 3 s
+    expect(rj.requests).toBe(75)
+    expect(rp.requests).toBe(75)
+    within(phaseLock(periodic.arrivals, 40), 0.6, 1, 'phase lock, slot starts (control)')
+    // uniform phases: n·R² is ~Exp(1), so R < 0.4 fails with p < 1e-5
+    within(phaseLock(jittered.arrivals, 40), 0, 0.4, 'phase lock, jittered')
   })
 
   it('counts 500s and timeouts per endpoint, and checkLoadErrors names them', async () => {

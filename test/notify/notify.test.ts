@@ -107,6 +107,16 @@ describe('webhook payload', () => {
     expect(p.regressions[2]).toMatchObject({ baselineShare: null, relativeDelta: null, failing: false })
   })
 
+  it('an offset regression says so in Slack and carries the fall of its total in the webhook', () => {
+    const offset = comparison([fn({ function: 'java.lang.Integer.toString', failing: false, delta: 0.021, offset: { totalChange: -0.39, pValue: 0.0004 } })])
+    const slack = JSON.stringify(buildSlackPayload({ comparison: offset, ...ctx }))
+    expect(slack).toContain('_(offset by a net improvement)_')
+    expect(slack).not.toContain('warn only')
+    const hook = buildWebhookPayload({ comparison: offset, ...ctx }, new Date('2026-11-21T10:00:00.000Z'))
+    expect(hook.regressions[0]).toMatchObject({ failing: false, offsetByTotalChange: -0.39 })
+    expect(WebhookPayloadSchema.parse(JSON.parse(JSON.stringify(hook))).verdict).toBe('warn')
+  })
+
   it('verdicts: pass, warn (warn-only mode), fail', () => {
     expect(deriveVerdict(comparison([]))).toBe('pass')
     expect(deriveVerdict(comparison([fn({ function: 'a', failing: false })]))).toBe('warn')

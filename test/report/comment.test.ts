@@ -56,6 +56,17 @@ describe('verdict line', () => {
     expect(line).toBe('⚠️ **profile-gate: warn-only, 1 regression in 1 service** (fail-on <code>never</code> does not fail the gate)')
   })
 
+  it('names a regression offset by a larger fall of its service total as such, in the line and its row', () => {
+    const offset = fn({ function: 'java/lang/Integer.toString', verdict: 'new-hotspot', baselineShare: undefined, currentShare: 0.021, failing: false, offset: { totalChange: -0.39, pValue: 0.0004 } })
+    const c = comparison([kindComparison('account', 'alloc', [offset, fn({ function: 'String.format', verdict: 'improvement', failing: false, baselineShare: 0.4, currentShare: 0 })])])
+    const md = comment(reportInput(c))
+    expect(md.split('\n')[1]).toBe("⚠️ **profile-gate: 1 new hotspot in 1 service, each offset by a larger fall of its service's total** (a net improvement: not failing)")
+    expect(md).toContain('⚠️ new hotspot (offset)')
+    // with a failing regression beside it, the line is about the failure
+    const both = comparison([kindComparison('account', 'alloc', [offset]), kindComparison('cart', 'cpu', [regression])])
+    expect(comment(reportInput(both)).split('\n')[1]).toBe('❌ **profile-gate: 1 regression in 1 service**')
+  })
+
   it('fails on missing data and lists the failures prominently, before the regressions', () => {
     const c = comparison(
       [kindComparison('checkout', 'cpu', [regression]), kindComparison('cart', 'cpu', [], { status: 'missing-current' })],

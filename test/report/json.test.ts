@@ -53,6 +53,14 @@ describe('buildJsonReport', () => {
     expect(parseJsonReport(roundTrip(report))).toEqual(report)
   })
 
+  it('keeps the offset of a regression that its service total outweighs', () => {
+    const offset = { totalChange: -0.39, pValue: 0.0004 }
+    const r = buildJsonReport(reportInput(comparison([kindComparison('account', 'alloc', [fn({ function: 'x', failing: false, offset })])])))
+    const parsed = parseJsonReport(roundTrip(r))
+    expect(parsed.kinds[0]!.functions[0]!.offset).toEqual(offset)
+    expect([parsed.verdict, parsed.passed]).toEqual(['warn', true])
+  })
+
   it('renders the same comment and summary from the parsed artifact as in process', () => {
     const parsed = parseJsonReport(roundTrip(report))
     expect(renderComment(parsed)).toBe(renderComment(report))
