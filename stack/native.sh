@@ -82,14 +82,17 @@ tracked_pid() {
   echo "$pid"
 }
 
-# During start only: the PID this script just started is alive (it may not have exec'd java yet;
-# seconds old, so it cannot have been reused).
+# During start only: the PID this script just started is alive, not a zombie (it may not have
+# exec'd java yet; seconds old, so it cannot have been reused).
 started_alive() {
-  local file pid
+  local file pid state
   file="$(pid_file "$1")"
   [[ -f "$file" ]] || return 1
   pid="$(<"$file")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  # /proc/PID/stat: pid (comm) state ...; comm is nohup, env or java here, without spaces
+  read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || return 1
+  [[ "$state" != Z ]]
 }
 
 # A failed start leaves nothing running, including a JVM still in exec.

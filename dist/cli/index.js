@@ -75373,8 +75373,9 @@ class LatencyHistogram {
 //   counted as an error.
 //   Why jitter: a strictly periodic schedule (20 ms at 50 req/s) is phase-locked to the kernel tick
 //   (4 ms at HZ=250) that drives the profiler's itimer CPU sampling, so a request's work could fall
-//   between ticks in every request of a run and vanish from the CPU profile (measured: the fraud
-//   service's matrix multiply at 0.5–1 % of CPU in periodic runs, 13–15 % with jitter; docs/accuracy.md).
+//   between ticks in every request of a run and vanish from the CPU profile, or be over-sampled
+//   (`npm run bench:aliasing`: the fraud service's matrix multiply at 1.2 % and 19.9 % of CPU in two
+//   periodic runs, 13–14 % in both jittered ones; docs/accuracy.md).
 //   Jitter within the slot keeps the exact request count and rate and makes every request's phase
 //   against any clock uniform, so CPU samples see the work in proportion to its time.
 // - `concurrency`: N closed-loop workers, latency from the actual send.
