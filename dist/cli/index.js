@@ -67878,7 +67878,7 @@ function compareSnapshots(baseline, current, options) {
             if (c.offset && c.direction === 'up') {
                 row.offset = { totalChange: c.offset.totalChange, pValue: c.offset.pValue };
                 const fell = `${(-c.offset.totalChange * 100).toFixed(0)} %`;
-                row.evidence.reason += `; offset, not failing: the service's ${c.offset.kind} per second fell ${fell} (p = ${formatP(c.offset.pValue)}), more than this function added (${formatPp(c.offset.workDelta)} of the baseline's)`;
+                row.evidence.reason += `; offset, not failing: the service's ${row.kind} per second fell ${fell} (p = ${formatP(c.offset.pValue)}), more than this function added (${formatPp(c.offset.workDelta)} of the baseline's)`;
             }
         }
         else {
@@ -67937,7 +67937,7 @@ function compareKind(service, kind, metric, base, cur, diff, kc, candidates, opt
     // than such a function added, the change is a net improvement: shown, not failing.
     const totalChange = base.totalPerSecond > 0 ? cur.totalPerSecond / base.totalPerSecond - 1 : 0;
     const totals = rateChangeEvidence({ value: base.total, seconds: baseSeconds, dispersion: totalsDispersion(base.replicateTotals) ?? dispersionBase }, { value: cur.total, seconds: curSeconds, dispersion: totalsDispersion(cur.replicateTotals) ?? dispersionCur }, rules.runVariation);
-    const netFall = totalChange < 0 && totals.z < 0 && totals.pValue < rules.alpha ? { totalChange, pValue: totals.pValue, kind } : undefined;
+    const netFall = totalChange < 0 && totals.z < 0 && totals.pValue < rules.alpha ? { totalChange, pValue: totals.pValue } : undefined;
     const names = [...new Set([...baseFns.keys(), ...curFns.keys()])];
     for (const name of names) {
         const rule = resolveRule(rules, service, kind, name);
@@ -75575,7 +75575,7 @@ async function runLoad(opts) {
         if (opts.mode === 'rate') {
             const interval = 1000 / (opts.rate ?? 1);
             const random = opts.random ?? Math.random;
-            const slotDue = (slot) => t0 + (slot + Math.min(Math.max(random(), 0), 1 - Number.EPSILON)) * interval;
+            const slotDue = (slot) => t0 + (slot + random()) * interval;
             let k = 0;
             let due = slotDue(0);
             while (!run.signal.aborted) {

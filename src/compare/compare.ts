@@ -21,7 +21,7 @@ interface Candidate {
   row: FunctionComparison
   direction: 'up' | 'down'
   /** an increase smaller than a significant fall of its kind's total per second */
-  offset?: { totalChange: number; pValue: number; kind: Kind; workDelta: number }
+  offset?: { totalChange: number; pValue: number; workDelta: number }
 }
 
 export function compareSnapshots(baseline: Snapshot, current: Snapshot, options: CompareOptions): Comparison {
@@ -96,7 +96,7 @@ export function compareSnapshots(baseline: Snapshot, current: Snapshot, options:
       if (c.offset && c.direction === 'up') {
         row.offset = { totalChange: c.offset.totalChange, pValue: c.offset.pValue }
         const fell = `${(-c.offset.totalChange * 100).toFixed(0)} %`
-        row.evidence.reason += `; offset, not failing: the service's ${c.offset.kind} per second fell ${fell} (p = ${formatP(c.offset.pValue)}), more than this function added (${formatPp(c.offset.workDelta)} of the baseline's)`
+        row.evidence.reason += `; offset, not failing: the service's ${row.kind} per second fell ${fell} (p = ${formatP(c.offset.pValue)}), more than this function added (${formatPp(c.offset.workDelta)} of the baseline's)`
       }
     } else {
       row.evidence.reason = `within noise: ${row.evidence.reason}, p = ${formatP(adjusted[i]!)} (Holm) ≥ ${rules.alpha}`
@@ -166,7 +166,7 @@ function compareKind(
     { value: cur.total, seconds: curSeconds, dispersion: totalsDispersion(cur.replicateTotals) ?? dispersionCur },
     rules.runVariation
   )
-  const netFall = totalChange < 0 && totals.z < 0 && totals.pValue < rules.alpha ? { totalChange, pValue: totals.pValue, kind } : undefined
+  const netFall = totalChange < 0 && totals.z < 0 && totals.pValue < rules.alpha ? { totalChange, pValue: totals.pValue } : undefined
 
   const names = [...new Set([...baseFns.keys(), ...curFns.keys()])]
   for (const name of names) {

@@ -281,7 +281,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRunResult> {
     if (opts.mode === 'rate') {
       const interval = 1000 / (opts.rate ?? 1)
       const random = opts.random ?? Math.random
-      const slotDue = (slot: number): number => t0 + (slot + Math.min(Math.max(random(), 0), 1 - Number.EPSILON)) * interval
+      const slotDue = (slot: number): number => t0 + (slot + random()) * interval
       let k = 0
       let due = slotDue(0)
       while (!run.signal.aborted) {
