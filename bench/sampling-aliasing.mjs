@@ -5,46 +5,30 @@
 // CPU as a fraction of the JVM's real CPU (/proc schedstat). Periodic arrivals are phase-locked to
 // the kernel tick that drives itimer, so the share lands wherever the phase puts it.
 // Needs a Pyroscope at PYROSCOPE_URL and lib/ (npx tsc -p tsconfig.json). Run: npm run bench:aliasing
-import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { runLoad } from '../lib/load/generator.js'
 import { PyroscopeClient, selector } from '../lib/pyroscope/client.js'
 import { indexFlamegraph } from '../lib/profile/flame-table.js'
 import { rankFunctions } from '../lib/profile/functions.js'
+import { cpuNanos, native as nativeWith, servicePid } from './stack.mjs'
 
-const root = path.resolve(import.meta.dirname, '..')
 const url = process.env.PYROSCOPE_URL
 if (!url) throw new Error('set PYROSCOPE_URL to a Pyroscope server the agents can upload to')
 const rounds = Number(process.env.ALIASING_ROUNDS ?? 2)
 const service = 'bank-fraud-detection-service'
-const native = (cmd, env) => execFileSync(path.join(root, 'stack/native.sh'), [cmd], { env: { ...process.env, PYROSCOPE_URL: url, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+const native = (cmd, env) => nativeWith(cmd, { PYROSCOPE_URL: url, ...env })
 const plan = {
   version: 1,
   services: [{ name: service, baseUrl: 'http://127.0.0.1:8083', endpoints: [{ name: 'score', method: 'POST', path: '/fraud/score', body: { account: 'A1', amount: 420.0, merchant: 'M42' }, headers: { 'content-type': 'application/json' }, weight: 1 }] }]
 }
 const client = new PyroscopeClient({ url })
 
-/** CPU nanoseconds of all threads of a process, from the scheduler (precise, not tick-sampled) */
-function cpuNanos(pid) {
-  let sum = 0
-  for (const t of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      sum += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0])
-    } catch {
-      // thread exited
-    }
-  }
-  return sum
-}
-
 async function trial(arrivals, round) {
   const trialLabel = `${arrivals}-${round}`
   native('stop', {})
   native('start', { PYROSCOPE_LABELS: `aliasing_trial=${trialLabel}` })
   try {
-    const pid = readFileSync(path.join(root, 'stack/.run', `${service}.pid`), 'utf8').trim()
+    const pid = servicePid(service)
     const random = arrivals === 'periodic' ? () => 0 : undefined
     await runLoad({ plan, mode: 'rate', rate: 50, warmupSec: 0, durationSec: 15, progressIntervalMs: 0, random })
     const cpu0 = cpuNanos(pid)

@@ -14,27 +14,47 @@
 #   PYROSCOPE_PROFILER_ALLOC   bytes allocated per allocation sample (default 64k)
 #   PYROSCOPE_LABELS   extra static labels k=v,... (optimized=<OPTIMIZED> is always added)
 #   HEAP               -Xmx per JVM (default 256m)
+#   PORT_OFFSET        added to every port, for a second stack beside the first (default 0); its
+#                      services call each other on the offset ports, its PID files and logs are in
+#                      stack/.run-<offset>
 #   HEALTH_TIMEOUT     seconds to wait for every /health (default 180)
 # Logs and PID files: stack/.run/<service>.log, stack/.run/<service>.pid
 set -euo pipefail
 
 STACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PORT_OFFSET="${PORT_OFFSET:-0}"
+if [[ ! "$PORT_OFFSET" =~ ^[0-9]{1,5}$ ]] || ((10#$PORT_OFFSET > 57000)); then
+  echo "native.sh: PORT_OFFSET must be a number from 0 to 57000, got '$PORT_OFFSET'" >&2
+  exit 1
+fi
+PORT_OFFSET=$((10#$PORT_OFFSET))
 RUN_DIR="$STACK_DIR/.run"
+((PORT_OFFSET == 0)) || RUN_DIR="$STACK_DIR/.run-$PORT_OFFSET"
 JAR="$STACK_DIR/target/bank-services.jar"
 AGENT_JAR="$STACK_DIR/target/agents/pyroscope.jar"
 
-# name:port, the fixed contract with the load plan and the gate.
-SERVICES=(
-  bank-api-gateway:8080
-  bank-order-service:8081
-  bank-payment-service:8082
-  bank-fraud-detection-service:8083
-  bank-account-service:8084
-  bank-loan-service:8085
-  bank-notification-service:8086
-  bank-stream-processing-service:8087
-  bank-faas-runtime:8088
+# name:port:URL variable, the fixed contract with the load plan, the gate and the services' wiring
+# (the gateway reaches the others through their *_URL variables).
+SERVICE_TABLE=(
+  bank-api-gateway:8080:GATEWAY_URL
+  bank-order-service:8081:ORDER_URL
+  bank-payment-service:8082:PAYMENT_URL
+  bank-fraud-detection-service:8083:FRAUD_URL
+  bank-account-service:8084:ACCOUNT_URL
+  bank-loan-service:8085:LOAN_URL
+  bank-notification-service:8086:NOTIFICATION_URL
+  bank-stream-processing-service:8087:STREAM_URL
+  bank-faas-runtime:8088:FAAS_URL
 )
+# name:port with PORT_OFFSET applied, and every service's URL for every JVM
+SERVICES=()
+WIRING=()
+for row in "${SERVICE_TABLE[@]}"; do
+  IFS=: read -r row_name row_port row_url_var <<<"$row"
+  SERVICES+=("$row_name:$((row_port + PORT_OFFSET))")
+  WIRING+=("$row_url_var=http://127.0.0.1:$((row_port + PORT_OFFSET))")
+done
+unset row row_name row_port row_url_var
 
 PYROSCOPE_URL="${PYROSCOPE_URL:-http://127.0.0.1:4040}"
 OPTIMIZED="${OPTIMIZED:-false}"
@@ -156,7 +176,7 @@ start_one() {
   fi
   # env(1) execs java, so $! is the JVM's own PID.
   nohup env -u JAVA_TOOL_OPTIONS \
-    "SERVICE_NAME=$name" "HTTP_PORT=$port" "OPTIMIZED=$OPTIMIZED" "${agent_env[@]}" \
+    "SERVICE_NAME=$name" "HTTP_PORT=$port" "OPTIMIZED=$OPTIMIZED" "${WIRING[@]}" "${agent_env[@]}" \
     java "-Xmx$HEAP" -XX:+ExitOnOutOfMemoryError -jar "$JAR" >"$log" 2>&1 </dev/null &
   echo $! >"$(pid_file "$name")"
 }
