@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadLoadPlan } from '../lib/load/plan.js'
 import { runLoad } from '../lib/load/generator.js'
-import { cpuNanos, native, root, servicePid } from './stack.mjs'
+import { cpuNanos, native, root, runDirOf, servicePid } from './stack.mjs'
 
 if (!process.env.PYROSCOPE_URL) throw new Error('set PYROSCOPE_URL to a Pyroscope server the agents can upload to')
 const rate = Number(process.env.OVERHEAD_RATE ?? 100)
@@ -37,18 +37,17 @@ function planAt(offset) {
   }
 }
 const copies = [0, SECOND_COPY_OFFSET].map((offset) => ({ offset, plan: planAt(offset), env: { PORT_OFFSET: String(offset) } }))
-const runDir = (offset) => path.join(root, offset === 0 ? 'stack/.run' : `stack/.run-${offset}`)
 const stopAll = () => copies.forEach((c) => native('stop', c.env))
 
 function jvmCpu(copy) {
-  return Object.fromEntries(plan.services.map((s) => [s.name, cpuNanos(servicePid(s.name, runDir(copy.offset)))]))
+  return Object.fromEntries(plan.services.map((s) => [s.name, cpuNanos(servicePid(s.name, copy.offset))]))
 }
 
 const both = (f) => Promise.all(copies.map(f))
 
 /** the agent's failed uploads in a copy's logs (native.sh starts each log afresh): a failing server makes the agents retry */
 function failedUploads(copy) {
-  return plan.services.reduce((n, s) => n + readFileSync(path.join(runDir(copy.offset), `${s.name}.log`), 'utf8').split('Error uploading').length - 1, 0)
+  return plan.services.reduce((n, s) => n + readFileSync(path.join(runDirOf(copy.offset), `${s.name}.log`), 'utf8').split('Error uploading').length - 1, 0)
 }
 
 async function round(index) {
@@ -66,13 +65,10 @@ async function round(index) {
     const failed = failedUploads(copies.find(agentOn))
     if (failed > 0) throw new Error(`the agents logged ${failed} failed uploads to ${process.env.PYROSCOPE_URL}: that is not a working agent's overhead (see the services' logs in stack/.run*)`)
     return copies.map((copy, i) => {
-      const perService = Object.fromEntries(
-        plan.services.map((s) => {
-          const requests = atRate[i].endpoints.filter((e) => e.service === s.name).reduce((a, e) => a + e.requests, 0)
-          return [s.name, (after[i][s.name] - before[i][s.name]) / 1e6 / requests]
-        })
-      )
-      const cpuMs = plan.services.reduce((a, s) => a + (after[i][s.name] - before[i][s.name]) / 1e6, 0)
+      const cpuMsOf = (service) => (after[i][service] - before[i][service]) / 1e6
+      const requestsOf = (service) => atRate[i].endpoints.filter((e) => e.service === service).reduce((a, e) => a + e.requests, 0)
+      const perService = Object.fromEntries(plan.services.map((s) => [s.name, cpuMsOf(s.name) / requestsOf(s.name)]))
+      const cpuMs = plan.services.reduce((a, s) => a + cpuMsOf(s.name), 0)
       return {
         agent: agentOn(copy) ? 'on' : 'off',
         round: index + 1,

@@ -10,9 +10,14 @@ export function native(cmd, env = {}) {
   execFileSync(path.join(root, 'stack/native.sh'), [cmd], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
-/** the PID of a running service's JVM, from native.sh's PID file (runDir: stack/.run-<PORT_OFFSET>) */
-export function servicePid(service, runDir = path.join(root, 'stack/.run')) {
-  return readFileSync(path.join(runDir, `${service}.pid`), 'utf8').trim()
+/** native.sh's directory of PID files and logs for the copy started with PORT_OFFSET=offset */
+export function runDirOf(offset = 0) {
+  return path.join(root, offset === 0 ? 'stack/.run' : `stack/.run-${offset}`)
+}
+
+/** the PID of a running service's JVM, from native.sh's PID file */
+export function servicePid(service, offset = 0) {
+  return readFileSync(path.join(runDirOf(offset), `${service}.pid`), 'utf8').trim()
 }
 
 /** CPU nanoseconds of all threads of a process, from the scheduler (precise, not tick-sampled) */
